@@ -1,0 +1,159 @@
+package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+)
+
+const (
+	defaultEndpoint   = "localhost:4319"
+	defaultPath       = "/v1/traces"
+	defaultHealthPath = "/health"
+	defaultDedupTTL   = 72 * time.Hour
+	// defaultDedupMaxEntries bounds each dedup cache; about 100 bytes an entry.
+	defaultDedupMaxEntries = 100_000
+)
+
+// Config defines the configuration of the webhook receiver.
+type Config struct {
+	// ServerConfig holds the HTTP server settings: endpoint, TLS, auth
+	// extensions, compression, max_request_body_size, include_metadata.
+	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
+
+	// Path is the URL path that accepts traces with POST and PUT.
+	Path string `mapstructure:"path"`
+	// HealthPath answers GET with 200 while the receiver runs; empty disables it.
+	HealthPath string `mapstructure:"health_path"`
+
+	// Lenient repairs what real senders get wrong instead of refusing it.
+	Lenient bool `mapstructure:"lenient"`
+	// Semconv adds current OpenTelemetry GenAI attribute names next to the
+	// names the sender used.
+	Semconv bool `mapstructure:"semconv"`
+	// RedactContent drops prompt and completion content attributes.
+	RedactContent bool `mapstructure:"redact_content"`
+
+	// RequiredHeaders must be present on every request with exactly these values.
+	RequiredHeaders map[string]configopaque.String `mapstructure:"required_headers"`
+	// Signature, when set, verifies a signature of the raw body.
+	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
+	// Dedup drops repeated deliveries and spans.
+	Dedup configoptional.Optional[DedupConfig] `mapstructure:"dedup"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// SignatureConfig configures verification of a body signature.
+type SignatureConfig struct {
+	// Scheme is hmac_sha256 or standard_webhooks.
+	Scheme signature.Scheme `mapstructure:"scheme"`
+	// Header carries an hmac_sha256 signature. Default X-Webhook-Signature.
+	Header string `mapstructure:"header"`
+	// Prefix precedes the hex hmac_sha256 signature, for example "sha256=".
+	Prefix string `mapstructure:"prefix"`
+	// Secrets are tried in turn, so a secret can be rotated without downtime.
+	Secrets []configopaque.String `mapstructure:"secrets"`
+	// Tolerance is how far a standard_webhooks timestamp may be from the
+	// receiver's clock; older or newer deliveries are refused as replays.
+	Tolerance time.Duration `mapstructure:"tolerance"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// DedupConfig configures dropping of duplicate deliveries and spans.
+type DedupConfig struct {
+	// TTL is how long an accepted webhook-id or span is remembered.
+	TTL time.Duration `mapstructure:"ttl"`
+	// MaxEntries bounds each cache (delivery ids, span ids); the least
+	// recently seen entries are forgotten first.
+	MaxEntries int `mapstructure:"max_entries"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var (
+	errPathRequired       = errors.New(`"path" must start with "/"`)
+	errHealthPathInvalid  = errors.New(`"health_path" must start with "/" or be empty`)
+	errHealthPathConflict = errors.New(`"health_path" must differ from "path"`)
+)
+
+// Validate checks the configuration at start-up.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if !strings.HasPrefix(cfg.Path, "/") {
+		errs = append(errs, errPathRequired)
+	}
+	if cfg.HealthPath != "" && !strings.HasPrefix(cfg.HealthPath, "/") {
+		errs = append(errs, errHealthPathInvalid)
+	}
+	if cfg.HealthPath != "" && cfg.HealthPath == cfg.Path {
+		errs = append(errs, errHealthPathConflict)
+	}
+	for name, value := range cfg.RequiredHeaders {
+		if !httpguts.ValidHeaderFieldName(name) {
+			errs = append(errs, fmt.Errorf("required_headers: %q is not a valid header name", name))
+		}
+		if value == "" {
+			errs = append(errs, fmt.Errorf("required_headers: value of %q is empty", name))
+		}
+	}
+	if sig := cfg.Signature.Get(); sig != nil {
+		if err := sig.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("signature: %w", err))
+		}
+	}
+	if d := cfg.Dedup.Get(); d != nil {
+		if d.TTL <= 0 {
+			errs = append(errs, fmt.Errorf("dedup: \"ttl\" must be positive, got %s", d.TTL))
+		}
+		if d.MaxEntries <= 0 {
+			errs = append(errs, fmt.Errorf("dedup: \"max_entries\" must be positive, got %d", d.MaxEntries))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the signature settings.
+func (sc *SignatureConfig) Validate() error {
+	if err := sc.Scheme.Validate(); err != nil {
+		return fmt.Errorf("\"scheme\": %w", err)
+	}
+	if len(sc.Secrets) == 0 {
+		return errors.New(`"secrets" must list at least one secret`)
+	}
+	for i, s := range sc.Secrets {
+		if _, err := signature.DecodeSecret(sc.Scheme, string(s)); err != nil {
+			return fmt.Errorf("\"secrets[%d]\": %w", i, err)
+		}
+	}
+	if sc.Header != "" && !httpguts.ValidHeaderFieldName(sc.Header) {
+		return fmt.Errorf("\"header\": %q is not a valid header name", sc.Header)
+	}
+	if sc.Scheme == signature.SchemeStandardWebhooks && (sc.Header != "" || sc.Prefix != "") {
+		return errors.New(`"header" and "prefix" apply to scheme hmac_sha256 only; standard_webhooks uses the webhook-* headers`)
+	}
+	if sc.Tolerance < 0 {
+		return fmt.Errorf("\"tolerance\" must not be negative, got %s", sc.Tolerance)
+	}
+	return nil
+}
+
+func (sc *SignatureConfig) verifier() (*signature.Verifier, error) {
+	secrets := make([]string, len(sc.Secrets))
+	for i, s := range sc.Secrets {
+		secrets[i] = string(s)
+	}
+	return signature.NewVerifier(sc.Scheme, sc.Header, sc.Prefix, secrets, sc.Tolerance)
+}
