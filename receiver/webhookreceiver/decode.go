@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -104,6 +105,14 @@ func (r *webhookReceiver) decode(format bodyFormat, body []byte) (decodeResult, 
 	}
 
 	td, err := jsonUnmarshaler.UnmarshalTraces(body)
+	if err == nil && td.SpanCount() == 0 {
+		// pdata reads some non-JSON (such as "}") as an empty request; a
+		// body without spans is small, so checking it costs nothing.
+		err = syntaxError(body)
+		if err != nil {
+			return res, err
+		}
+	}
 	if err == nil {
 		res.traces = td
 		if r.cfg.Lenient {
@@ -145,8 +154,13 @@ func syntaxError(body []byte) error {
 		return nil
 	}
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		line, col := lineCol(body, se.Offset)
-		return fmt.Errorf("body is not valid JSON: %s at line %d, column %d (byte %d)", se.Error(), line, col, se.Offset)
+		// Offset counts the bytes read, the offending one included.
+		pos := se.Offset
+		if pos > 0 && pos <= int64(len(body)) && !strings.HasPrefix(se.Error(), "unexpected end") {
+			pos--
+		}
+		line, col := lineCol(body, pos)
+		return fmt.Errorf("body is not valid JSON: %s at line %d, column %d (byte %d)", se.Error(), line, col, pos)
 	}
 	return fmt.Errorf("body is not valid JSON: %w", err)
 }

@@ -582,26 +582,22 @@ func (n *normalizer) keyValues(o []byte) ([]byte, int) {
 		return o, cnt
 	}
 	n.array(func() {
-		var key *string
+		// A missing key is the empty key, as pdata reads it.
+		var key string
 		var value []byte
 		n.objectOrFail("an attribute", func(field string) {
 			switch field {
 			case "key":
-				k := n.readString()
-				key = &k
+				key = n.readString()
 			case "value":
 				value = n.anyValue(value[:0])
 			default:
 				n.iter.Skip()
 			}
 		})
-		if key == nil {
-			n.failf("attribute has no \"key\"")
-			return
-		}
 		sep()
 		o = append(o, `{"key":`...)
-		o = appendJSONString(o, *key)
+		o = appendJSONString(o, key)
 		if len(value) > 0 {
 			o = append(o, `,"value":`...)
 			o = append(o, value...)
@@ -611,7 +607,18 @@ func (n *normalizer) keyValues(o []byte) ([]byte, int) {
 	return o, cnt
 }
 
-// anyValue appends an OTLP AnyValue object.
+// valueKeys are the fields of an OTLP AnyValue.
+var valueKeys = map[string]bool{
+	"stringValue": true, "string_value": true, "boolValue": true, "bool_value": true,
+	"intValue": true, "int_value": true, "doubleValue": true, "double_value": true,
+	"arrayValue": true, "array_value": true, "kvlistValue": true, "kvlist_value": true,
+	"bytesValue": true, "bytes_value": true,
+}
+
+// anyValue appends an OTLP AnyValue object. Leniently, a value written as a
+// plain JSON scalar or array is converted. An object is always read as an
+// AnyValue whose unknown fields are ignored, as pdata reads it, so both
+// decode paths agree.
 func (n *normalizer) anyValue(o []byte) []byte {
 	switch n.iter.WhatIsNext() {
 	case jsoniter.ObjectValue:
@@ -625,13 +632,11 @@ func (n *normalizer) anyValue(o []byte) []byte {
 		}
 		return n.plainValue(o)
 	}
+
 	o = append(o, '{')
 	start := len(o)
 	n.object(func(field string) {
-		switch field {
-		case "stringValue", "string_value", "boolValue", "bool_value", "intValue", "int_value",
-			"doubleValue", "double_value", "arrayValue", "array_value", "kvlistValue", "kvlist_value",
-			"bytesValue", "bytes_value":
+		if valueKeys[field] {
 			// The last value field wins, as in pdata.
 			o = o[:start]
 		}

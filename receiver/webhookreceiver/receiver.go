@@ -46,6 +46,8 @@ type webhookReceiver struct {
 	mu       sync.Mutex
 	server   *http.Server
 	serveErr chan struct{}
+	// addr is the address the server listens on, once started.
+	addr string
 }
 
 func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*webhookReceiver, error) {
@@ -118,6 +120,7 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	r.telemetry = tb
 	r.server = srv
 	r.serveErr = make(chan struct{})
+	r.addr = ln.Addr().String()
 	r.settings.Logger.Info("Webhook receiver listening",
 		zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 

@@ -1,0 +1,207 @@
+package webhookreceiver
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
+)
+
+func TestLoadConfig(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+
+	tests := []struct {
+		id       component.ID
+		expected func(*Config)
+	}{
+		{
+			id:       component.NewID(metadata.Type),
+			expected: func(*Config) {},
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "openrouter"),
+			expected: func(c *Config) {
+				c.ServerConfig.NetAddr.Endpoint = "0.0.0.0:8443"
+				c.ServerConfig.MaxRequestBodySize = 1 << 20
+				c.Path = "/openrouter/traces"
+				c.HealthPath = "/healthz"
+				c.Semconv = true
+				c.RedactContent = true
+				c.RequiredHeaders = map[string]configopaque.String{
+					"Authorization":    "Bearer s3cret-token",
+					"X-Webhook-Source": "openrouter",
+				}
+			},
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "hmac"),
+			expected: func(c *Config) {
+				c.Lenient = false
+				c.HealthPath = ""
+				c.Signature = configoptional.Some(SignatureConfig{
+					Scheme:    signature.SchemeHMACSHA256,
+					Header:    "X-OpenRouter-Signature",
+					Prefix:    "sha256=",
+					Secrets:   []configopaque.String{"new-secret", "old-secret"},
+					Tolerance: signature.DefaultTolerance,
+				})
+				c.Dedup = configoptional.None[DedupConfig]()
+			},
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "standard"),
+			expected: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{
+					Scheme:    signature.SchemeStandardWebhooks,
+					Secrets:   []configopaque.String{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+					Tolerance: time.Minute,
+				})
+				c.Dedup = configoptional.Some(DedupConfig{TTL: time.Hour, MaxEntries: 1000})
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id.String(), func(t *testing.T) {
+			cfg := NewFactory().CreateDefaultConfig()
+			sub, err := cm.Sub(tt.id.String())
+			require.NoError(t, err)
+			require.NoError(t, sub.Unmarshal(cfg))
+			require.NoError(t, confmap.Validate(cfg))
+
+			expected := NewFactory().CreateDefaultConfig().(*Config)
+			tt.expected(expected)
+			assert.Equal(t, expected, cfg)
+		})
+	}
+}
+
+func TestDefaultConfig(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	assert.Equal(t, "localhost:4319", cfg.ServerConfig.NetAddr.Endpoint)
+	assert.Equal(t, "/v1/traces", cfg.Path)
+	assert.Equal(t, "/health", cfg.HealthPath)
+	assert.True(t, cfg.Lenient)
+	assert.False(t, cfg.Semconv)
+	assert.False(t, cfg.RedactContent)
+	assert.False(t, cfg.Signature.HasValue(), "signature is off by default")
+	require.True(t, cfg.Dedup.HasValue(), "dedup is on by default")
+	assert.Equal(t, 72*time.Hour, cfg.Dedup.Get().TTL)
+	assert.Equal(t, 100_000, cfg.Dedup.Get().MaxEntries)
+	require.NoError(t, cfg.Validate())
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(*Config)
+		errs   []string
+	}{
+		{name: "path without slash", modify: func(c *Config) { c.Path = "v1/traces" }, errs: []string{`"path" must start with "/"`}},
+		{name: "empty path", modify: func(c *Config) { c.Path = "" }, errs: []string{`"path" must start with "/"`}},
+		{name: "health path without slash", modify: func(c *Config) { c.HealthPath = "health" }, errs: []string{`"health_path" must start with "/"`}},
+		{name: "health path equals path", modify: func(c *Config) { c.HealthPath = c.Path }, errs: []string{`"health_path" must differ from "path"`}},
+		{
+			name:   "bad required header name",
+			modify: func(c *Config) { c.RequiredHeaders = map[string]configopaque.String{"Bad Header": "x"} },
+			errs:   []string{`required_headers: "Bad Header" is not a valid header name`},
+		},
+		{
+			name:   "empty required header value",
+			modify: func(c *Config) { c.RequiredHeaders = map[string]configopaque.String{"Authorization": ""} },
+			errs:   []string{`required_headers: value of "Authorization" is empty`},
+		},
+		{
+			name: "unknown signature scheme",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: "md5", Secrets: []configopaque.String{"x"}})
+			},
+			errs: []string{`signature: "scheme": unknown scheme "md5"`},
+		},
+		{
+			name: "missing scheme",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Secrets: []configopaque.String{"x"}})
+			},
+			errs: []string{`signature: "scheme": scheme is required`},
+		},
+		{
+			name: "no secrets",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeHMACSHA256})
+			},
+			errs: []string{`signature: "secrets" must list at least one secret`},
+		},
+		{
+			name: "standard webhooks secret not base64",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secrets: []configopaque.String{"whsec_%%%"}})
+			},
+			errs: []string{`signature: "secrets[0]": standard_webhooks secret must be base64`},
+		},
+		{
+			name: "header with standard webhooks",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Header: "X-Sig", Secrets: []configopaque.String{"whsec_c2VjcmV0"}})
+			},
+			errs: []string{`signature: "header" and "prefix" apply to scheme hmac_sha256 only`},
+		},
+		{
+			name: "bad signature header",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeHMACSHA256, Header: "X Sig", Secrets: []configopaque.String{"k"}})
+			},
+			errs: []string{`signature: "header": "X Sig" is not a valid header name`},
+		},
+		{
+			name: "negative tolerance",
+			modify: func(c *Config) {
+				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secrets: []configopaque.String{"whsec_c2VjcmV0"}, Tolerance: -time.Second})
+			},
+			errs: []string{`signature: "tolerance" must not be negative`},
+		},
+		{name: "zero dedup ttl", modify: func(c *Config) { c.Dedup.Get().TTL = 0 }, errs: []string{`dedup: "ttl" must be positive`}},
+		{name: "zero dedup entries", modify: func(c *Config) { c.Dedup.Get().MaxEntries = 0 }, errs: []string{`dedup: "max_entries" must be positive`}},
+		{
+			name: "several problems at once",
+			modify: func(c *Config) {
+				c.Path = "x"
+				c.Dedup.Get().MaxEntries = -1
+			},
+			errs: []string{`"path" must start with "/"`, `dedup: "max_entries" must be positive`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := createDefaultConfig().(*Config)
+			tt.modify(cfg)
+			err := confmap.Validate(cfg)
+			require.Error(t, err)
+			for _, want := range tt.errs {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestValidateErrorsDoNotLeakSecrets(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Signature = configoptional.Some(SignatureConfig{
+		Scheme:  signature.SchemeStandardWebhooks,
+		Secrets: []configopaque.String{"whsec_not-base64-TOPSECRET"},
+	})
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.False(t, strings.Contains(err.Error(), "TOPSECRET"), err.Error())
+}

@@ -1,0 +1,162 @@
+package webhookreceiver
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadatatest"
+)
+
+// testEnv is a receiver serving on a loopback port, its sink and telemetry.
+type testEnv struct {
+	t    *testing.T
+	rcv  *webhookReceiver
+	sink *consumertest.TracesSink
+	tel  *componenttest.Telemetry
+	base string
+}
+
+// startReceiver starts the receiver with the default config changed by
+// modify, feeding next (a TracesSink when nil).
+func startReceiver(t *testing.T, modify func(*Config), next consumer.Traces) *testEnv {
+	t.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.ServerConfig.NetAddr.Endpoint = "localhost:0"
+	if modify != nil {
+		modify(cfg)
+	}
+	require.NoError(t, cfg.Validate())
+
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	sink := new(consumertest.TracesSink)
+	if next == nil {
+		next = sink
+	}
+	r, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tel), cfg, next)
+	require.NoError(t, err)
+	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
+	rcv := r.(*webhookReceiver)
+	return &testEnv{t: t, rcv: rcv, sink: sink, tel: tel, base: "http://" + rcv.addr}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends a request; headers are set as given (one value each).
+func (e *testEnv) do(method, path string, body []byte, headers ...string) response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.base+path, bytes.NewReader(body))
+	require.NoError(e.t, err)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return e.send(req)
+}
+
+func (e *testEnv) send(req *http.Request) response {
+	e.t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(e.t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// postJSON POSTs an OTLP JSON body to the traces path.
+func (e *testEnv) postJSON(body []byte, headers ...string) response {
+	e.t.Helper()
+	return e.do(http.MethodPost, "/v1/traces", body, append([]string{"Content-Type", "application/json"}, headers...)...)
+}
+
+// spans returns every span the pipeline received, in order.
+func (e *testEnv) spans() []ptrace.Span {
+	var out []ptrace.Span
+	for _, td := range e.sink.AllTraces() {
+		rss := td.ResourceSpans()
+		for i := 0; i < rss.Len(); i++ {
+			sss := rss.At(i).ScopeSpans()
+			for j := 0; j < sss.Len(); j++ {
+				for k := 0; k < sss.At(j).Spans().Len(); k++ {
+					out = append(out, sss.At(j).Spans().At(k))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// counter sums the data points of an int64 counter, optionally only those
+// whose attribute key has value.
+func (e *testEnv) counter(name string, attr ...string) int64 {
+	e.t.Helper()
+	m, err := e.tel.GetMetric(name)
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+		if len(attr) == 2 {
+			v, ok := dp.Attributes.Value(attribute.Key(attr[0]))
+			if !ok || v.AsString() != attr[1] {
+				continue
+			}
+		}
+		total += dp.Value
+	}
+	return total
+}
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "broadcast", name))
+	require.NoError(t, err)
+	return b
+}
+
+// tracesJSON builds an OTLP JSON body with one span per (traceID, spanID) pair.
+func tracesJSON(t *testing.T, ids ...[2]string) []byte {
+	t.Helper()
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for _, id := range ids {
+		s := spans.AppendEmpty()
+		s.SetName("chat")
+		var tid [16]byte
+		var sid [8]byte
+		copy(tid[:], decodeHex(t, id[0]))
+		copy(sid[:], decodeHex(t, id[1]))
+		s.SetTraceID(tid)
+		s.SetSpanID(sid)
+		s.Attributes().PutInt("gen_ai.usage.prompt_tokens", 10)
+	}
+	b, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
+	require.NoError(t, err)
+	return b
+}
+
+func decodeHex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}
