@@ -26,7 +26,12 @@ CONFIG   ?= config/default.yaml
 
 GO_PACKAGES := ./...
 
-.PHONY: all build run test unit-test check generate tools lint clean
+# Each fuzz target runs this long in `make test`; FUZZTIME=0 skips fuzzing
+# (the seed corpora still run as ordinary tests).
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./receiver/webhookreceiver:FuzzDecode ./internal/signature:FuzzVerify
+
+.PHONY: all build run test unit-test fuzz check generate tools lint clean
 
 all: build
 
@@ -66,7 +71,16 @@ lint: check
 unit-test:
 	go test -race -count=1 $(GO_PACKAGES)
 
-test: generate build check unit-test
+fuzz:
+	@if [ "$(FUZZTIME)" != "0" ]; then \
+	  for target in $(FUZZ_TARGETS); do \
+	    pkg=$${target%%:*}; name=$${target##*:}; \
+	    echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+	    go test -run=NONE -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	  done; \
+	fi
+
+test: generate build check unit-test fuzz
 
 clean:
 	rm -rf build bin .tools
