@@ -64,8 +64,10 @@ var (
 	ErrStaleTimestamp     = errors.New("webhook-timestamp is outside the allowed tolerance (replayed or clock skew)")
 )
 
-// Validate reports whether s names a supported scheme.
-func (s Scheme) Validate() error {
+// Check reports whether s names a supported scheme. It is not named Validate
+// so that the collector's recursive config validation does not report it
+// again for the field that holds it.
+func (s Scheme) Check() error {
 	switch s {
 	case SchemeHMACSHA256, SchemeStandardWebhooks:
 		return nil
@@ -110,7 +112,7 @@ type Verifier struct {
 // apply to hmac_sha256, tolerance to standard_webhooks; zero values select
 // the defaults.
 func NewVerifier(scheme Scheme, header, prefix string, secrets []string, tolerance time.Duration) (*Verifier, error) {
-	if err := scheme.Validate(); err != nil {
+	if err := scheme.Check(); err != nil {
 		return nil, err
 	}
 	if len(secrets) == 0 {
@@ -229,7 +231,7 @@ type Signer struct {
 // NewSigner returns a Signer for one secret. header and prefix apply to
 // hmac_sha256; an empty header selects DefaultHMACHeader.
 func NewSigner(scheme Scheme, header, prefix, secret string) (*Signer, error) {
-	if err := scheme.Validate(); err != nil {
+	if err := scheme.Check(); err != nil {
 		return nil, err
 	}
 	key, err := DecodeSecret(scheme, secret)

@@ -110,7 +110,7 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	if sig := cfg.Signature.Get(); sig != nil {
-		if err := sig.Validate(); err != nil {
+		if err := sig.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("signature: %w", err))
 		}
 	}
@@ -125,9 +125,10 @@ func (cfg *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Validate checks the signature settings.
-func (sc *SignatureConfig) Validate() error {
-	if err := sc.Scheme.Validate(); err != nil {
+// validate checks the signature settings. It is not named Validate so that
+// the collector's recursive validation does not report its errors twice.
+func (sc *SignatureConfig) validate() error {
+	if err := sc.Scheme.Check(); err != nil {
 		return fmt.Errorf("\"scheme\": %w", err)
 	}
 	if len(sc.Secrets) == 0 {

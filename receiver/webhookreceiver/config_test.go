@@ -189,7 +189,7 @@ func TestValidate(t *testing.T) {
 			err := confmap.Validate(cfg)
 			require.Error(t, err)
 			for _, want := range tt.errs {
-				assert.Contains(t, err.Error(), want)
+				assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", err)
 			}
 		})
 	}

@@ -1,0 +1,223 @@
+package webhookexporter // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter"
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+)
+
+// Method is the HTTP method used to deliver traces. Configured values are
+// upper-cased, so "post" and "Post" are read as POST.
+type Method string
+
+const (
+	// MethodPost delivers with POST (the default).
+	MethodPost Method = "POST"
+	// MethodPut delivers with PUT.
+	MethodPut Method = "PUT"
+)
+
+// UnmarshalText normalises the configured method to upper case; Validate
+// checks that it is supported.
+func (m *Method) UnmarshalText(text []byte) error {
+	*m = Method(strings.ToUpper(strings.TrimSpace(string(text))))
+	return nil
+}
+
+// normalized returns the method in upper case, for values set in code.
+func (m Method) normalized() Method {
+	return Method(strings.ToUpper(strings.TrimSpace(string(m))))
+}
+
+// Encoding is the body format of a delivery.
+type Encoding string
+
+const (
+	// EncodingJSON is OTLP JSON, sent as application/json (the default).
+	EncodingJSON Encoding = "json"
+	// EncodingProto is OTLP protobuf, sent as application/x-protobuf.
+	EncodingProto Encoding = "proto"
+)
+
+// UnmarshalText normalises the configured encoding to lower case; Validate
+// checks that it is supported.
+func (e *Encoding) UnmarshalText(text []byte) error {
+	*e = Encoding(strings.ToLower(strings.TrimSpace(string(text))))
+	return nil
+}
+
+func (e Encoding) normalized() Encoding {
+	return Encoding(strings.ToLower(strings.TrimSpace(string(e))))
+}
+
+// Config defines the configuration of the webhook exporter.
+type Config struct {
+	// ClientConfig holds the HTTP client settings: endpoint (the full URL
+	// deliveries are sent to, used as given), headers, tls, compression,
+	// timeout, proxy_url, auth and the connection settings.
+	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
+	// QueueConfig is exporterhelper's sending queue; it is persistent when
+	// its storage names a storage extension.
+	QueueConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
+	// RetryConfig is exporterhelper's retry with exponential back-off.
+	RetryConfig configretry.BackOffConfig `mapstructure:"retry_on_failure"`
+
+	// Method is POST or PUT.
+	Method Method `mapstructure:"method"`
+	// Encoding is json (OTLP JSON) or proto (OTLP protobuf).
+	Encoding Encoding `mapstructure:"encoding"`
+	// RetryableStatuses are the HTTP statuses that are retried; every other
+	// non-2xx status drops the data.
+	RetryableStatuses []int `mapstructure:"retryable_statuses"`
+	// Signature, when configured, signs every request body.
+	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
+	// TestConnection, when configured, sends an empty payload with
+	// X-Test-Connection: true when the exporter starts.
+	TestConnection configoptional.Optional[TestConnectionConfig] `mapstructure:"test_connection"`
+	// RedactContent removes prompt and completion content attributes before
+	// the data is queued or sent.
+	RedactContent bool `mapstructure:"redact_content"`
+	// MaxRequestBodySize, when positive, is the largest (uncompressed)
+	// request body in bytes; larger batches are split. 0 means no limit.
+	MaxRequestBodySize int `mapstructure:"max_request_body_size"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// SignatureConfig configures the signing of request bodies.
+type SignatureConfig struct {
+	// Scheme is hmac_sha256 or standard_webhooks.
+	Scheme signature.Scheme `mapstructure:"scheme"`
+	// Secret is the signing key: used as is for hmac_sha256, base64 with an
+	// optional "whsec_" prefix for standard_webhooks.
+	Secret configopaque.String `mapstructure:"secret"`
+	// Header carries an hmac_sha256 signature; empty means
+	// X-Webhook-Signature.
+	Header string `mapstructure:"header"`
+	// Prefix precedes the hex hmac_sha256 signature, for example "sha256=".
+	Prefix string `mapstructure:"prefix"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// TestConnectionConfig configures the connection test run at start.
+type TestConnectionConfig struct {
+	// FailOnError fails the start of the exporter (and of the collector)
+	// when the test fails; otherwise a warning is logged.
+	FailOnError bool `mapstructure:"fail_on_error"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+// Validate checks the configuration. Nested settings owned by the collector
+// (queue, retry, TLS, compression) validate themselves.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if err := validateEndpoint(cfg.ClientConfig.Endpoint); err != nil {
+		errs = append(errs, err)
+	}
+	for name, value := range cfg.ClientConfig.Headers.Iter {
+		if !httpguts.ValidHeaderFieldName(name) {
+			errs = append(errs, fmt.Errorf("\"headers\": %q is not a valid header name", name))
+		}
+		if !httpguts.ValidHeaderFieldValue(string(value)) {
+			// The value may be a credential: it is not quoted.
+			errs = append(errs, fmt.Errorf("\"headers\": the value of %q is not a valid header value (control characters or line breaks)", name))
+		}
+	}
+	switch cfg.Method.normalized() {
+	case MethodPost, MethodPut:
+	default:
+		errs = append(errs, fmt.Errorf("\"method\" must be POST or PUT, got %q", string(cfg.Method)))
+	}
+	switch cfg.Encoding.normalized() {
+	case EncodingJSON, EncodingProto:
+	default:
+		errs = append(errs, fmt.Errorf("\"encoding\" must be json or proto, got %q", string(cfg.Encoding)))
+	}
+	for i, status := range cfg.RetryableStatuses {
+		if status < 400 || status > 599 {
+			errs = append(errs, fmt.Errorf("\"retryable_statuses[%d]\" must be an HTTP error status between 400 and 599, got %d", i, status))
+		}
+	}
+	if sig := cfg.Signature.Get(); sig != nil {
+		if err := sig.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("\"signature\": %w", err))
+		}
+	}
+	if cfg.MaxRequestBodySize < 0 {
+		errs = append(errs, fmt.Errorf("\"max_request_body_size\" must not be negative (0 means no limit), got %d", cfg.MaxRequestBodySize))
+	}
+	return errors.Join(errs...)
+}
+
+func validateEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return errors.New(`"endpoint" is required: the absolute http or https URL deliveries are sent to`)
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		// The parse error quotes the URL, which may hold credentials.
+		return errors.New(`"endpoint" is not a valid URL`)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("\"endpoint\" must be an absolute http or https URL, got %q", redactURL(u))
+	}
+	return nil
+}
+
+// validate checks the signature settings. It is not named Validate so that
+// the collector's recursive validation does not report its errors twice.
+func (sc *SignatureConfig) validate() error {
+	if err := sc.Scheme.Check(); err != nil {
+		return fmt.Errorf("\"scheme\": %w", err)
+	}
+	if sc.Secret == "" {
+		return errors.New(`"secret" is required`)
+	}
+	if _, err := signature.DecodeSecret(sc.Scheme, string(sc.Secret)); err != nil {
+		// DecodeSecret's errors never contain the secret.
+		return fmt.Errorf("\"secret\": %w", err)
+	}
+	if sc.Scheme == signature.SchemeStandardWebhooks && (sc.Header != "" || sc.Prefix != "") {
+		return errors.New(`"header" and "prefix" apply to scheme hmac_sha256 only; standard_webhooks uses the webhook-* headers`)
+	}
+	if sc.Header != "" && !httpguts.ValidHeaderFieldName(sc.Header) {
+		return fmt.Errorf("\"header\": %q is not a valid header name", sc.Header)
+	}
+	if !httpguts.ValidHeaderFieldValue(sc.Prefix) {
+		return fmt.Errorf("\"prefix\": %q is not valid in a header value", sc.Prefix)
+	}
+	return nil
+}
+
+// redactURL returns u without credentials or query, which may carry
+// secrets, for errors and logs.
+func redactURL(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User("xxxxx")
+	}
+	if c.RawQuery != "" {
+		c.RawQuery = "xxxxx"
+	}
+	c.Fragment = ""
+	c.RawFragment = ""
+	return c.String()
+}

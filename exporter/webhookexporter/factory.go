@@ -1,0 +1,82 @@
+package webhookexporter // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter"
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
+)
+
+const (
+	defaultTimeout = 30 * time.Second
+	// compressionNone is configcompression's "none", which it does not export.
+	compressionNone configcompression.Type = "none"
+)
+
+// defaultRetryableStatuses are the statuses OTLP/HTTP retries.
+func defaultRetryableStatuses() []int {
+	return []int{
+		http.StatusTooManyRequests,
+		http.StatusBadGateway,
+		http.StatusServiceUnavailable,
+		http.StatusGatewayTimeout,
+	}
+}
+
+// NewFactory returns the factory of the webhook exporter.
+func NewFactory() exporter.Factory {
+	return exporter.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		exporter.WithTraces(createTraces, metadata.TracesStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	client := confighttp.NewDefaultClientConfig()
+	client.Timeout = defaultTimeout
+	client.Compression = compressionNone
+	return &Config{
+		ClientConfig:      client,
+		QueueConfig:       configoptional.Some(exporterhelper.NewDefaultQueueConfig()),
+		RetryConfig:       configretry.NewDefaultBackOffConfig(),
+		Method:            MethodPost,
+		Encoding:          EncodingJSON,
+		RetryableStatuses: defaultRetryableStatuses(),
+		Signature:         configoptional.Default(SignatureConfig{}),
+		TestConnection:    configoptional.Default(TestConnectionConfig{FailOnError: true}),
+	}
+}
+
+func createTraces(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Traces, error) {
+	c := cfg.(*Config)
+	e, err := newWebhookExporter(c, set)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces,
+		exporterhelper.WithStart(e.start),
+		exporterhelper.WithShutdown(e.shutdown),
+		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: c.RedactContent}),
+		// The HTTP client's timeout bounds each request; exporterhelper's
+		// would bound all the requests of a split batch together.
+		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
+		exporterhelper.WithRetry(c.RetryConfig),
+		exporterhelper.WithQueue(c.QueueConfig),
+	)
+	if err != nil {
+		e.telemetry.Shutdown()
+		return nil, err
+	}
+	return newLifecycleGuard(inner, c.RedactContent), nil
+}
