@@ -12,15 +12,17 @@ export GOPROXY ?= https://proxy.golang.org
 export GOFLAGS ?= -buildvcs=false
 export CGO_ENABLED ?= 1
 
-OCB_VERSION         := v0.161.0
-MDATAGEN_VERSION    := v0.159.0
-STATICCHECK_VERSION := v0.8.2
+OCB_VERSION          := v0.161.0
+MDATAGEN_VERSION     := v0.159.0
+STATICCHECK_VERSION  := v0.8.2
+TELEMETRYGEN_VERSION := v0.161.0
 
 ROOT     := $(abspath .)
 TOOLS    := $(ROOT)/.tools/bin
 BIN      := $(ROOT)/bin
-OCB      := $(TOOLS)/builder-$(OCB_VERSION)
-MDATAGEN := $(BIN)/mdatagen
+OCB          := $(TOOLS)/builder-$(OCB_VERSION)
+MDATAGEN     := $(BIN)/mdatagen
+TELEMETRYGEN := $(TOOLS)/telemetrygen-$(TELEMETRYGEN_VERSION)
 DIST     := $(BIN)/otelcol-webhook
 CONFIG   ?= config/default.yaml
 
@@ -35,10 +37,19 @@ FUZZ_TARGETS := ./receiver/webhookreceiver:FuzzDecode ./internal/signature:FuzzV
 
 all: build
 
-$(OCB):
+# go-install,<package>,<version>,<binary name>: install a pinned tool under
+# .tools/bin with its version in its name, so a version change reinstalls it.
+define go-install
 	@mkdir -p $(TOOLS)
-	GOBIN=$(TOOLS) go install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
-	mv $(TOOLS)/builder $(OCB)
+	GOBIN=$(TOOLS) go install $(1)@$(2)
+	mv $(TOOLS)/$(3) $@
+endef
+
+$(OCB):
+	$(call go-install,go.opentelemetry.io/collector/cmd/builder,$(OCB_VERSION),builder)
+
+$(TELEMETRYGEN):
+	$(call go-install,github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen,$(TELEMETRYGEN_VERSION),telemetrygen)
 
 # mdatagen cannot be installed with `go install ...@version` from the proxy;
 # it is built from the tools module, which pins it.
@@ -46,7 +57,7 @@ $(MDATAGEN): internal/tools/go.mod internal/tools/go.sum
 	@mkdir -p $(BIN)
 	cd internal/tools && go build -o $(MDATAGEN) go.opentelemetry.io/collector/cmd/mdatagen
 
-tools: $(OCB) $(MDATAGEN)
+tools: $(OCB) $(MDATAGEN) $(TELEMETRYGEN)
 
 generate: $(MDATAGEN)
 	PATH="$(BIN):$$PATH" go generate $(GO_PACKAGES)
@@ -68,8 +79,10 @@ check:
 lint: check
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(GO_PACKAGES)
 
-unit-test:
-	go test -race -count=1 $(GO_PACKAGES)
+# End-to-end tests find the distribution and the tools through these.
+unit-test: $(TELEMETRYGEN)
+	OTELCOL_WEBHOOK_BIN=$(DIST) TELEMETRYGEN_BIN=$(TELEMETRYGEN) \
+	  go test -race -count=1 $(GO_PACKAGES)
 
 fuzz:
 	@if [ "$(FUZZTIME)" != "0" ]; then \

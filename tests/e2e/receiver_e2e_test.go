@@ -8,13 +8,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 // TestDistributionReceivesPostAndPut drives the built collector with a real
 // POST and PUT of Broadcast payloads and reads what its file exporter wrote.
 func TestDistributionReceivesPostAndPut(t *testing.T) {
-	port := freePort(t)
-	c := startCollector(t, fmt.Sprintf(`
+	port := harness.FreePort(t)
+	c := harness.StartCollector(t, fmt.Sprintf(`
 receivers:
   webhook:
     endpoint: 127.0.0.1:%d
@@ -35,17 +37,17 @@ service:
 `, port))
 	url := fmt.Sprintf("http://127.0.0.1:%d/v1/traces", port)
 
-	status, body := post(t, http.MethodPost, url, "application/json", nil, "Authorization", "Bearer e2e-token", "X-Test-Connection", "true")
+	status, body := harness.Post(t, http.MethodPost, url, "application/json", nil, "Authorization", "Bearer e2e-token", "X-Test-Connection", "true")
 	require.Equal(t, http.StatusOK, status, body)
 
-	status, body = post(t, http.MethodPost, url, "application/json", readRepoFile(t, "testdata/broadcast/chat_privacy_off.json"), "Authorization", "Bearer e2e-token")
+	status, body = harness.Post(t, http.MethodPost, url, "application/json", harness.ReadRepoFile(t, "testdata/broadcast/chat_privacy_off.json"), "Authorization", "Bearer e2e-token")
 	require.Equal(t, http.StatusOK, status, body)
-	status, body = post(t, http.MethodPut, url, "application/json", readRepoFile(t, "testdata/broadcast/docs_example.json"), "Authorization", "Bearer e2e-token")
+	status, body = harness.Post(t, http.MethodPut, url, "application/json", harness.ReadRepoFile(t, "testdata/broadcast/docs_example.json"), "Authorization", "Bearer e2e-token")
 	require.Equal(t, http.StatusOK, status, body)
-	status, body = post(t, http.MethodPost, url, "application/json", readRepoFile(t, "testdata/broadcast/docs_example.json"))
+	status, body = harness.Post(t, http.MethodPost, url, "application/json", harness.ReadRepoFile(t, "testdata/broadcast/docs_example.json"))
 	require.Equal(t, http.StatusUnauthorized, status, body)
 
-	spans := waitForSpans(t, filepath.Join(c.dir, "traces.jsonl"), 2)
+	spans := harness.WaitForSpans(t, filepath.Join(c.Dir, "traces.jsonl"), 2)
 	require.Len(t, spans, 2)
 	attrs := spans[0].Attributes().AsRaw()
 	assert.Equal(t, "production", attrs["trace.metadata.environment"])
