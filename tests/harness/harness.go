@@ -203,7 +203,10 @@ func StartCollectorIn(t testing.TB, dir, config string) *Collector {
 	require.Eventually(t, func() bool {
 		return p.Exited() || strings.Contains(p.Log.String(), "Everything is ready")
 	}, 60*time.Second, 50*time.Millisecond)
-	require.False(t, p.Exited(), "collector exited at start: %v\n%s", p.err, Tail(p.Log.String(), 40))
+	if p.Exited() {
+		// Exited received from done, so reading err here is ordered after Wait.
+		require.FailNowf(t, "collector exited at start", "%v\n%s", p.err, Tail(p.Log.String(), 40))
+	}
 	return c
 }
 
