@@ -33,7 +33,7 @@ GO_PACKAGES := ./...
 FUZZTIME ?= 60s
 FUZZ_TARGETS := ./receiver/webhookreceiver:FuzzDecode ./internal/signature:FuzzVerify
 
-.PHONY: all build run test unit-test fuzz check generate tools lint clean
+.PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean
 
 all: build
 
@@ -75,9 +75,11 @@ check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet $(GO_PACKAGES)
+	cd deploy && go vet ./...
 
 lint: check
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(GO_PACKAGES)
+	cd deploy && go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 # End-to-end tests find the distribution and the tools through these.
 unit-test: $(TELEMETRYGEN)
@@ -93,7 +95,12 @@ fuzz:
 	  done; \
 	fi
 
-test: generate build check unit-test fuzz
+# deploy/ is a module of its own, so that the Kubernetes API types it checks
+# the manifests with stay out of the components' dependencies.
+deploy-test: build
+	cd deploy && OTELCOL_WEBHOOK_BIN=$(DIST) go test -race -count=1 ./...
+
+test: generate build check unit-test deploy-test fuzz
 
 clean:
 	rm -rf build bin .tools

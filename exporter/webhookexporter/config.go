@@ -11,9 +11,11 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
@@ -124,6 +126,20 @@ type TestConnectionConfig struct {
 }
 
 var _ component.Config = (*Config)(nil)
+
+var _ confmap.Unmarshaler = (*Config)(nil)
+
+// Unmarshal reads the configuration, refusing keys that no setting reads:
+// the squashed confighttp settings would otherwise ignore them silently.
+func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
+	if err := configkeys.Check(conf, cfg); err != nil {
+		return err
+	}
+	// plain has Config's fields but not this method, so decoding it does not
+	// come back here.
+	type plain Config
+	return conf.Unmarshal((*plain)(cfg))
+}
 
 // Validate checks the configuration. Nested settings owned by the collector
 // (queue, retry, TLS, compression) validate themselves.

@@ -9,8 +9,10 @@ import (
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/confmap"
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
@@ -88,6 +90,20 @@ var (
 	errHealthPathInvalid  = errors.New(`"health_path" must start with "/" or be empty`)
 	errHealthPathConflict = errors.New(`"health_path" must differ from "path"`)
 )
+
+var _ confmap.Unmarshaler = (*Config)(nil)
+
+// Unmarshal reads the configuration, refusing keys that no setting reads:
+// the squashed confighttp settings would otherwise ignore them silently.
+func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
+	if err := configkeys.Check(conf, cfg); err != nil {
+		return err
+	}
+	// plain has Config's fields but not this method, so decoding it does not
+	// come back here.
+	type plain Config
+	return conf.Unmarshal((*plain)(cfg))
+}
 
 // Validate checks the configuration at start-up.
 func (cfg *Config) Validate() error {
