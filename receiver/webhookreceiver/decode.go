@@ -92,9 +92,16 @@ func (r *webhookReceiver) decode(format bodyFormat, body []byte) (decodeResult, 
 		return res, nil
 	}
 
-	badUTF8, deep := scanJSON(body, maxJSONDepth)
+	badUTF8, deep, end := scanJSONValue(body, maxJSONDepth)
 	if deep >= 0 {
 		return res, fmt.Errorf("JSON is nested more than %d levels deep at byte %d", maxJSONDepth, deep)
+	}
+	if end >= 0 && len(bytes.TrimLeft(body[end:], " \t\r\n")) > 0 {
+		// pdata reads the first value and ignores what follows it, so a
+		// second document would be dropped without a word.
+		if serr := syntaxError(body); serr != nil {
+			return res, serr
+		}
 	}
 	if badUTF8 >= 0 {
 		if !r.cfg.Lenient {
@@ -202,7 +209,14 @@ func repairAttributes(td ptrace.Traces, repairs *repairCounts) {
 // first bracket nested deeper than maxDepth, each -1 when there is none. It
 // skips string contents with IndexByte, so it costs little next to decoding.
 func scanJSON(b []byte, maxDepth int) (badUTF8, tooDeep int) {
-	badUTF8, tooDeep = -1, -1
+	badUTF8, tooDeep, _ = scanJSONValue(b, maxDepth)
+	return badUTF8, tooDeep
+}
+
+// scanJSONValue is scanJSON that also returns the offset just after the
+// bracket that closes the first top-level object or array, or -1.
+func scanJSONValue(b []byte, maxDepth int) (badUTF8, tooDeep, end int) {
+	badUTF8, tooDeep, end = -1, -1, -1
 	if !utf8.Valid(b) {
 		badUTF8 = firstInvalidUTF8(b)
 	}
@@ -213,7 +227,7 @@ func scanJSON(b []byte, maxDepth int) (badUTF8, tooDeep int) {
 			for {
 				j := bytes.IndexByte(b[i+1:], '"')
 				if j < 0 {
-					return badUTF8, tooDeep
+					return badUTF8, tooDeep, end
 				}
 				i += j + 1
 				bs := 0
@@ -227,13 +241,16 @@ func scanJSON(b []byte, maxDepth int) (badUTF8, tooDeep int) {
 		case '{', '[':
 			depth++
 			if depth > maxDepth {
-				return badUTF8, i
+				return badUTF8, i, end
 			}
 		case '}', ']':
 			depth--
+			if depth == 0 && end < 0 {
+				end = i + 1
+			}
 		}
 	}
-	return badUTF8, tooDeep
+	return badUTF8, tooDeep, end
 }
 
 func firstInvalidUTF8(b []byte) int {
