@@ -2,6 +2,7 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"net"
@@ -25,9 +26,11 @@ import (
 // to its own copy of the settings.
 const defaultMaxRequestBodySize = 20 << 20
 
+// requiredHeader keeps the SHA-256 of the expected value: comparing digests
+// of equal length, in constant time, reveals neither the value nor its length.
 type requiredHeader struct {
-	name  string
-	value []byte
+	name string
+	sum  [sha256.Size]byte
 }
 
 type webhookReceiver struct {
@@ -72,8 +75,8 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*web
 	}
 	for name, value := range cfg.RequiredHeaders {
 		r.requiredHeaders = append(r.requiredHeaders, requiredHeader{
-			name:  http.CanonicalHeaderKey(name),
-			value: []byte(value),
+			name: http.CanonicalHeaderKey(name),
+			sum:  sha256.Sum256([]byte(value)),
 		})
 	}
 	if sig := cfg.Signature.Get(); sig != nil {
@@ -154,8 +157,8 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 
 func (r *webhookReceiver) checkRequiredHeaders(h http.Header) (string, bool) {
 	for _, rh := range r.requiredHeaders {
-		got := h.Get(rh.name)
-		if subtle.ConstantTimeCompare([]byte(got), rh.value) != 1 {
+		got := sha256.Sum256([]byte(h.Get(rh.name)))
+		if subtle.ConstantTimeCompare(got[:], rh.sum[:]) != 1 {
 			return rh.name, false
 		}
 	}
