@@ -71,6 +71,11 @@ type decodeResult struct {
 }
 
 var (
+	legacySpansKey = []byte(`"instrumentationLibrarySpans"`)
+	errLegacySpans = errors.New(`spans are under "instrumentationLibrarySpans", the name OTLP used before 1.0 for "scopeSpans" (lenient: true reads it)`)
+)
+
+var (
 	jsonUnmarshaler  = &ptrace.JSONUnmarshaler{}
 	protoUnmarshaler = &ptrace.ProtoUnmarshaler{}
 )
@@ -118,6 +123,11 @@ func (r *webhookReceiver) decode(format bodyFormat, body []byte) (decodeResult, 
 		err = syntaxError(body)
 		if err != nil {
 			return res, err
+		}
+		if bytes.Contains(body, legacySpansKey) {
+			// pdata no longer reads the pre-1.0 name of scopeSpans and
+			// would see a test connection; the normalizer reads it.
+			err = errLegacySpans
 		}
 	}
 	if err == nil {
@@ -207,7 +217,7 @@ func repairAttributes(td ptrace.Traces, repairs *repairCounts) {
 
 // scanJSON returns the offset of the first invalid UTF-8 byte and of the
 // first bracket nested deeper than maxDepth, each -1 when there is none. It
-// skips string contents with IndexByte, so it costs little next to decoding.
+// skips string contents with nextQuote, so it costs little next to decoding.
 func scanJSON(b []byte, maxDepth int) (badUTF8, tooDeep int) {
 	badUTF8, tooDeep, _ = scanJSONValue(b, maxDepth)
 	return badUTF8, tooDeep
@@ -225,11 +235,11 @@ func scanJSONValue(b []byte, maxDepth int) (badUTF8, tooDeep, end int) {
 		switch b[i] {
 		case '"':
 			for {
-				j := bytes.IndexByte(b[i+1:], '"')
+				j := nextQuote(b, i+1)
 				if j < 0 {
 					return badUTF8, tooDeep, end
 				}
-				i += j + 1
+				i = j
 				bs := 0
 				for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
 					bs++

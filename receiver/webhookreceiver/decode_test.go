@@ -231,6 +231,24 @@ func TestIDForms(t *testing.T) {
 	assert.Equal(t, traceA, firstSpan(t, res.traces).TraceID().String())
 }
 
+// TestLegacyScopeSpans: OTLP before 1.0 put spans under
+// instrumentationLibrarySpans. pdata reads such a body as one without spans,
+// which would be answered as a test connection and lose them.
+func TestLegacyScopeSpans(t *testing.T) {
+	body := `{"resourceSpans":[{"instrumentationLibrarySpans":[{"instrumentationLibrary":{"name":"lib","version":"1"},` +
+		`"spans":[{"name":"chat","traceId":"` + traceA + `","spanId":"` + spanA + `"}]}]}]}`
+	res, err := decodeWith(t, true, body)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.traces.SpanCount())
+	ss := res.traces.ResourceSpans().At(0).ScopeSpans().At(0)
+	assert.Equal(t, "lib", ss.Scope().Name())
+	assert.Equal(t, "chat", ss.Spans().At(0).Name())
+
+	_, err = decodeWith(t, false, body)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"instrumentationLibrarySpans"`)
+}
+
 func TestRejectedSpans(t *testing.T) {
 	body := `{"resourceSpans":[{"scopeSpans":[{"spans":[` +
 		`{"name":"ok","traceId":"` + traceA + `","spanId":"` + spanA + `"},` +

@@ -1,6 +1,7 @@
 package webhookreceiver
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -51,7 +52,9 @@ func FuzzDecode(f *testing.F) {
 		bad, deep := scanJSON(body, maxJSONDepth)
 		// pdata's decoder reads an empty object key as the end of the object,
 		// so it is no reference for bodies that have one.
-		if bad >= 0 || deep >= 0 || !json.Valid(body) || emptyKey.Match(body) {
+		// Nor does it read the pre-1.0 names the normalizer reads.
+		if bad >= 0 || deep >= 0 || !json.Valid(body) || emptyKey.Match(body) ||
+			bytes.Contains(body, []byte(`"instrumentationLibrary`)) {
 			return
 		}
 		want, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(body)
@@ -63,6 +66,14 @@ func FuzzDecode(f *testing.F) {
 		require.NoError(t, err, "normalizer refused a body pdata reads")
 		got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(canonical)
 		require.NoError(t, err, "pdata refused the normalized body: %s", canonical)
-		require.NoError(t, ptracetest.CompareTraces(want, got))
+		// NaN never equals itself, so compare the encodings first: identical
+		// bytes are identical traces, NaN attributes included.
+		wantProto, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(want)
+		require.NoError(t, err)
+		gotProto, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(got)
+		require.NoError(t, err)
+		if !bytes.Equal(wantProto, gotProto) {
+			require.NoError(t, ptracetest.CompareTraces(want, got))
+		}
 	})
 }

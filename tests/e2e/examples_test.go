@@ -33,8 +33,8 @@ var exampleDocumented = []string{
 	"examples/gateway-loadbalancer.yaml",
 }
 
-// exampleConfigs returns every examples/*.yaml and config/default.yaml,
-// relative to the repository root.
+// exampleConfigs returns every examples/*.yaml, the configs of `make bench`
+// and config/default.yaml, relative to the repository root.
 func exampleConfigs(t *testing.T) []string {
 	t.Helper()
 	matches, err := filepath.Glob(filepath.Join(harness.RepoRoot, "examples", "*.yaml"))
@@ -47,6 +47,14 @@ func exampleConfigs(t *testing.T) []string {
 	}
 	for _, want := range exampleDocumented {
 		require.Contains(t, rel, want, "documented example missing")
+	}
+	bench, err := filepath.Glob(filepath.Join(harness.RepoRoot, "bench", "config", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, bench)
+	for _, m := range bench {
+		r, err := filepath.Rel(harness.RepoRoot, m)
+		require.NoError(t, err)
+		rel = append(rel, filepath.ToSlash(r))
 	}
 	return append(rel, "config/default.yaml")
 }
@@ -76,6 +84,12 @@ func exampleEnv(t *testing.T, text string) []string {
 			value = exampleSigningSecret
 		case strings.Contains(upper, "ENDPOINT"), strings.Contains(upper, "URL"):
 			value = "https://ingest.example.com/v1/traces"
+		case strings.HasSuffix(upper, "_PORT"):
+			value = strconv.Itoa(20000 + len(seen))
+		case strings.HasSuffix(upper, "SPIKE_MIB"):
+			value = "64"
+		case strings.HasSuffix(upper, "_MIB"):
+			value = "256"
 		case strings.HasSuffix(upper, "_DIR"):
 			value = t.TempDir()
 		case strings.Contains(upper, "SERVICE"), strings.Contains(upper, "HOST"):

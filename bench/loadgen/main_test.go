@@ -1,0 +1,63 @@
+package main
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestHistogramPercentilesWithinOnePercent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var lat []time.Duration
+	h := map[int]int64{}
+	for range 100_000 {
+		d := time.Duration(rng.ExpFloat64() * float64(3*time.Millisecond))
+		lat = append(lat, d)
+		h[histBucket(d)]++
+	}
+	slices.Sort(lat)
+	for _, p := range []float64{0.5, 0.9, 0.99} {
+		exact, approx := percentile(lat, p), histPercentile(h, p)
+		if exact < 0.001 {
+			continue // below the 1 µs resolution
+		}
+		if math.Abs(approx-exact)/exact > 0.011 {
+			t.Errorf("p%.0f: histogram %.4f ms, exact %.4f ms", p*100, approx, exact)
+		}
+	}
+}
+
+func TestMergeRounds(t *testing.T) {
+	a := &Result{Label: "x", Spans: 10, Seconds: 5, Requests: 100, AcceptedSpans: 1000, CPUSeconds: 1,
+		Statuses: map[string]int64{"200": 100}, PeakRSSMiB: 50, LatencyHist: map[int]int64{histBucket(time.Millisecond): 100}}
+	b := &Result{Label: "x", Spans: 10, Seconds: 5, Requests: 300, AcceptedSpans: 2000, CPUSeconds: 3,
+		Statuses: map[string]int64{"200": 200, "503": 100}, PeakRSSMiB: 80, LatencyHist: map[int]int64{histBucket(3 * time.Millisecond): 300}}
+	a.merge(b)
+	if a.Requests != 400 || a.AcceptedSpans != 3000 || a.Statuses["200"] != 300 || a.Statuses["503"] != 100 {
+		t.Fatalf("counts not summed: %+v", a)
+	}
+	if a.RequestsPerSec != 40 || a.SpansPerSec != 300 || a.CPUPerMSpans != 4/0.003 || a.PeakRSSMiB != 80 {
+		t.Fatalf("rates not recomputed: %+v", a)
+	}
+	if math.Abs(a.P50Ms-3) > 0.03 {
+		t.Fatalf("p50 %.3f ms, want 3 ms", a.P50Ms)
+	}
+}
+
+func TestSumCounter(t *testing.T) {
+	text := `# HELP otelcol_receiver_accepted_spans Number of spans successfully pushed into the pipeline.
+# TYPE otelcol_receiver_accepted_spans counter
+otelcol_receiver_accepted_spans{receiver="webhook",service_name="otelcol-webhook",transport="http"} 1500
+otelcol_receiver_accepted_spans{receiver="otlp",service_name="otelcol-webhook",transport="http"} 700
+otelcol_receiver_accepted_spans_total{receiver="webhook",transport="grpc"} 5
+otelcol_receiver_accepted_spans_other{receiver="webhook"} 1000000
+`
+	if got := sumCounter(text, `otelcol_receiver_accepted_spans{receiver="webhook"}`); got != 1505 {
+		t.Errorf("webhook: %v, want 1505", got)
+	}
+	if got := sumCounter(text, `otelcol_receiver_accepted_spans`); got != 2205 {
+		t.Errorf("all: %v, want 2205", got)
+	}
+}

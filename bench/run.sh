@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Load benchmark of the otelcol-webhook distribution (`make bench`).
+#
+#  1. Receivers: ONE collector (bench/config/receivers.yaml) with our webhook
+#     receiver (required_headers, Standard Webhooks signature, lenient, dedup)
+#     and the stock otlp receiver, each on its own port and pipeline
+#     (memory_limiter -> nop). vegeta, fed targets by bench/loadgen, drives
+#     each in turn with the same Broadcast-like bodies, every request with
+#     its own trace IDs and webhook-id, signed, at a fixed concurrency, for a
+#     bounded time (and optionally number of requests), in rounds that
+#     alternate the two.
+#  2. Exporters: ONE collector (bench/config/exporters.yaml), otlp receivers
+#     feeding our webhook exporter (plain and signed) and the stock otlp_http
+#     exporter (json), all sending to bench/sink.
+#  3. Overload: our receiver with a low memory_limiter (bench/config/
+#     overload.yaml), driven past its capacity: it must answer 503 and keep
+#     its RSS bounded.
+#
+# For each phase it prints requests/s, spans/s, p50/p99 latency, CPU seconds
+# per million spans (utime+stime of the collector from /proc/<pid>/stat) and
+# peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
+#
+# Everything is configurable through the environment; the defaults take
+# about four minutes. Every process the script starts is stopped by its PID
+# when it exits.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+
+# Which phases to run, among receivers, exporters, overload.
+BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload}"
+# Receiver and exporter phases.
+BENCH_SPANS="${BENCH_SPANS:-1 100}"                  # spans per request, one set of phases each
+BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
+BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-8}"
+# Each phase is measured in BENCH_ROUNDS rounds of BENCH_DURATION, the
+# receivers (or exporters) taking turns in an order that rotates every
+# round, so that drift on a shared machine does not favour one of them.
+BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
+BENCH_DURATION="${BENCH_DURATION:-5s}"               # measured, per phase and round
+BENCH_WARMUP="${BENCH_WARMUP:-3s}"                   # unmeasured, before a phase's first round
+BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-0}"        # per phase and round; 0 = bounded by time only
+BENCH_LIMIT_MIB="${BENCH_LIMIT_MIB:-2048}"           # memory_limiter of the comparison phases
+BENCH_SPIKE_MIB="${BENCH_SPIKE_MIB:-512}"
+BENCH_EXPORTER_SIGNED="${BENCH_EXPORTER_SIGNED:-1}"  # also measure the signing exporter
+# Overload phase.
+BENCH_OVERLOAD_DURATION="${BENCH_OVERLOAD_DURATION:-60s}"  # 0s skips it
+BENCH_OVERLOAD_SPANS="${BENCH_OVERLOAD_SPANS:-1000}"
+BENCH_OVERLOAD_CONCURRENCY="${BENCH_OVERLOAD_CONCURRENCY:-48}"
+BENCH_OVERLOAD_LIMIT_MIB="${BENCH_OVERLOAD_LIMIT_MIB:-384}"
+BENCH_OVERLOAD_SPIKE_MIB="${BENCH_OVERLOAD_SPIKE_MIB:-96}"
+# Optional absolute bound on the peak RSS of the overload phase (0: none).
+# memory_limiter acts on decoded data, so in-flight requests (concurrency x
+# body and its decoded form) come on top of the limit; the phase always
+# checks that RSS does not grow over time.
+BENCH_OVERLOAD_MAX_RSS_MIB="${BENCH_OVERLOAD_MAX_RSS_MIB:-0}"
+# Results and logs; build/ is ignored by git.
+BENCH_OUT="${BENCH_OUT:-$ROOT/build/bench/$(date +%Y%m%d-%H%M%S)}"
+# A distribution binary to measure instead of building bin/otelcol-webhook,
+# for example one built from an earlier commit.
+BENCH_DIST="${BENCH_DIST:-}"
+
+DIST="${BENCH_DIST:-$ROOT/bin/otelcol-webhook}"
+TOOLS="$ROOT/.tools/bin"
+LOADGEN="$TOOLS/bench-loadgen"
+# vegeta sends the requests; loadgen feeds it targets and sums up.
+VEGETA_VERSION="${VEGETA_VERSION:-v12.13.0}"
+VEGETA="$TOOLS/vegeta-$VEGETA_VERSION"
+SINK="$TOOLS/bench-sink"
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+mkdir -p "$BENCH_OUT" "$TOOLS"
+
+# PIDs of the processes started here, stopped on exit.
+PIDS=()
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+	done
+	for pid in "${PIDS[@]}"; do
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		wait "$pid" 2>/dev/null || true
+	done
+	PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '\n== %s\n' "$*"; }
+
+stop() { # stop PID: stop one process started here
+	local pid="$1" keep=() p
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	for p in "${PIDS[@]}"; do
+		[[ "$p" == "$pid" ]] || keep+=("$p")
+	done
+	PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+log "building the distribution and the load tools"
+[[ -n "$BENCH_DIST" ]] || make -s build
+if [[ ! -x "$VEGETA" ]]; then
+	GOBIN="$TOOLS" go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+	mv "$TOOLS/vegeta" "$VEGETA"
+fi
+go build -o "$LOADGEN" ./bench/loadgen
+go build -o "$SINK" ./bench/sink
+
+mapfile -t PORTS < <("$LOADGEN" ports 7)
+export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
+export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
+export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
+METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
+
+COLLECTOR_PID=""
+start_collector() { # start_collector CONFIG NAME
+	"$DIST" --config "$ROOT/bench/config/$1" >"$BENCH_OUT/$2.log" 2>&1 &
+	COLLECTOR_PID=$!
+	PIDS+=("$COLLECTOR_PID")
+	if ! "$LOADGEN" wait "http://127.0.0.1:$BENCH_HEALTH_PORT/" 30s; then
+		cat "$BENCH_OUT/$2.log" >&2
+		exit 1
+	fi
+}
+
+ROUND=1
+phase() { # phase LABEL URL SPANS [loadgen flags...]: one round of a phase
+	local label="$1" url="$2" spans="$3" warmup=0s
+	shift 3
+	((ROUND > 1)) || warmup="$BENCH_WARMUP"
+	"$LOADGEN" run -vegeta "$VEGETA" -label "$label" -url "$url" -spans "$spans" \
+		-concurrency "$BENCH_CONCURRENCY" -duration "$BENCH_DURATION" -warmup "$warmup" \
+		-max-requests "$BENCH_MAX_REQUESTS" -pid "$COLLECTOR_PID" -clk-tck "$CLK_TCK" \
+		-metrics-url "$METRICS" -out "$BENCH_OUT/$label.r$ROUND.json" "$@"
+}
+
+cat <<EOF
+
+collector: $DIST
+machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(go version | cut -d' ' -f3-)
+results: $BENCH_OUT
+EOF
+
+want() { [[ " $BENCH_PHASES " == *" $1 "* ]]; }
+
+# 1. Receivers.
+RECEIVER_FILES=() RECEIVER_RATIOS=()
+ours_phase() {
+	phase "ours-$1" "http://127.0.0.1:$BENCH_OURS_PORT/v1/traces" "$1" \
+		-counters 'otelcol_receiver_accepted_spans{receiver="webhook"},otelcol_receiver_refused_spans{receiver="webhook"}'
+	RECEIVER_FILES+=("$BENCH_OUT/ours-$1.r$ROUND.json")
+}
+stock_phase() {
+	phase "stock-$1" "http://127.0.0.1:$BENCH_STOCK_PORT/v1/traces" "$1" \
+		-counters 'otelcol_receiver_accepted_spans{receiver="otlp"},otelcol_receiver_refused_spans{receiver="otlp"}'
+	RECEIVER_FILES+=("$BENCH_OUT/stock-$1.r$ROUND.json")
+}
+receivers() {
+	log "receivers: webhook (all features) vs otlp (HTTP/JSON), concurrency $BENCH_CONCURRENCY, $BENCH_ROUNDS x $BENCH_DURATION each"
+	start_collector receivers.yaml receivers
+	local spans
+	for spans in $BENCH_SPANS; do
+		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
+			# ABAB: the order alternates every round.
+			if ((ROUND % 2 == 1)); then
+				ours_phase "$spans"
+				stock_phase "$spans"
+			else
+				stock_phase "$spans"
+				ours_phase "$spans"
+			fi
+		done
+		RECEIVER_RATIOS+=("-ratio" "ours-$spans/stock-$spans")
+	done
+	ROUND=1
+	stop "$COLLECTOR_PID"
+}
+if want receivers; then receivers; fi
+
+# 2. Exporters.
+EXPORTER_FILES=() EXPORTER_RATIOS=()
+SINK_STATS="http://127.0.0.1:$BENCH_SINK_PORT/stats"
+exporter_phase() { # exporter_phase LABEL PORT EXPORTER
+	phase "$1" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -sink-url "$SINK_STATS" \
+		-counters "otelcol_exporter_sent_spans{exporter=\"$3\"},otelcol_exporter_send_failed_spans{exporter=\"$3\"}"
+	EXPORTER_FILES+=("$BENCH_OUT/$1.r$ROUND.json")
+}
+exporters() {
+	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request"
+	"$SINK" -listen "127.0.0.1:$BENCH_SINK_PORT" >"$BENCH_OUT/sink.log" 2>&1 &
+	PIDS+=("$!")
+	"$LOADGEN" wait "$SINK_STATS" 10s
+	start_collector exporters.yaml exporters
+	local phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook") i p
+	EXPORTER_RATIOS+=("-ratio" "exp-ours/exp-stock")
+	if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
+		phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
+		EXPORTER_RATIOS+=("-ratio" "exp-signed/exp-stock")
+	fi
+	for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
+		# The order rotates every round.
+		for ((i = 0; i < ${#phases[@]}; i++)); do
+			p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
+			# shellcheck disable=SC2086 # label, port and exporter name
+			exporter_phase $p
+		done
+	done
+	ROUND=1
+	stop "$COLLECTOR_PID"
+}
+if want exporters; then exporters; fi
+
+# 3. Overload.
+OVERLOAD_OK=1
+if want overload && [[ "$BENCH_OVERLOAD_DURATION" != 0* ]]; then
+	log "overload: webhook receiver, memory_limiter ${BENCH_OVERLOAD_LIMIT_MIB} MiB (spike ${BENCH_OVERLOAD_SPIKE_MIB}), $BENCH_OVERLOAD_CONCURRENCY x $BENCH_OVERLOAD_SPANS-span requests for $BENCH_OVERLOAD_DURATION"
+	start_collector overload.yaml overload
+	"$LOADGEN" run -vegeta "$VEGETA" -label overload -url "http://127.0.0.1:$BENCH_OURS_PORT/v1/traces" \
+		-spans "$BENCH_OVERLOAD_SPANS" -concurrency "$BENCH_OVERLOAD_CONCURRENCY" \
+		-duration "$BENCH_OVERLOAD_DURATION" -warmup 0s -pid "$COLLECTOR_PID" -clk-tck "$CLK_TCK" \
+		-metrics-url "$METRICS" -out "$BENCH_OUT/overload.json" \
+		-counters 'otelcol_receiver_accepted_spans{receiver="webhook"},otelcol_receiver_refused_spans{receiver="webhook"}'
+	stop "$COLLECTOR_PID"
+fi
+
+# Report.
+if ((${#RECEIVER_FILES[@]})); then
+	log "receivers (spans/s is what the receiver accepted; CPU is the whole collector)"
+	"$LOADGEN" report "${RECEIVER_RATIOS[@]}" "${RECEIVER_FILES[@]}"
+fi
+if ((${#EXPORTER_FILES[@]})); then
+	log "exporters (spans/s accepted end to end: the export is synchronous)"
+	"$LOADGEN" report "${EXPORTER_RATIOS[@]}" "${EXPORTER_FILES[@]}"
+fi
+if [[ -f "$BENCH_OUT/overload.json" ]]; then
+	log "overload"
+	"$LOADGEN" report "$BENCH_OUT/overload.json"
+	read -r peak first middle last n503 total < <("$LOADGEN" report -summary "$BENCH_OUT/overload.json")
+	echo
+	echo "peak RSS ${peak} MiB; by third of the phase: ${first}, ${middle}, ${last} MiB (memory_limiter ${BENCH_OVERLOAD_LIMIT_MIB} MiB)"
+	echo "503 answers: ${n503} of ${total}"
+	if [[ "$n503" -eq 0 ]]; then
+		echo "FAIL: the receiver never answered 503: raise BENCH_OVERLOAD_CONCURRENCY or lower BENCH_OVERLOAD_LIMIT_MIB"
+		OVERLOAD_OK=0
+	fi
+	# Bounded: past the ramp-up (first third), the last third peaks no
+	# higher than the middle one, give or take 15% and 32 MiB (GC timing).
+	if ((last * 100 > middle * 115 + 3200)); then
+		echo "FAIL: RSS grew from ${middle} MiB to ${last} MiB under sustained overload"
+		OVERLOAD_OK=0
+	fi
+	if ((BENCH_OVERLOAD_MAX_RSS_MIB > 0 && peak > BENCH_OVERLOAD_MAX_RSS_MIB)); then
+		echo "FAIL: peak RSS ${peak} MiB exceeds BENCH_OVERLOAD_MAX_RSS_MIB=${BENCH_OVERLOAD_MAX_RSS_MIB}"
+		OVERLOAD_OK=0
+	fi
+	[[ "$OVERLOAD_OK" == 1 ]] && echo "OK: memory stays bounded, overload is answered with 503"
+fi
+echo
+echo "results and collector logs: $BENCH_OUT"
+[[ "$OVERLOAD_OK" == 1 ]]

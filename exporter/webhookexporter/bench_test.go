@@ -1,0 +1,146 @@
+package webhookexporter
+
+// Benchmarks of the exporter against the stock otlp_http exporter with
+// encoding: json, both sending the same Broadcast-like traces
+// (bench/benchdata) to the same loopback sink, an httptest server that
+// drains the body and answers 200 {}.
+//
+//	go test -run=NONE -bench=. -benchmem -count=6 ./exporter/webhookexporter | tee exporter.txt
+//	benchstat -col /impl exporter.txt
+//
+// Both run without a sending queue, so ConsumeTraces returns after the
+// request, and without retries or compression (otlp_http compresses with
+// gzip by default; the webhook exporter does not). impl=ours is the default
+// configuration; impl=ours_signed adds Standard Webhooks signing, which
+// hashes the body twice (webhook-id and signature). Each reports spans/s.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
+
+	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+)
+
+var benchSpanCounts = []int{1, 10, 100, 1000}
+
+// benchSink is a loopback server that drains every request and answers
+// 200 with an empty OTLP JSON response.
+type benchSink struct {
+	*httptest.Server
+	requests atomic.Int64
+}
+
+func newBenchSink(b *testing.B) *benchSink {
+	b.Helper()
+	s := &benchSink{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		s.requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
+	}))
+	b.Cleanup(s.Close)
+	return s
+}
+
+func benchStartOurs(b *testing.B, url string, signed bool) exporter.Traces {
+	b.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.ClientConfig.Endpoint = url
+	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
+	cfg.RetryConfig.Enabled = false
+	if signed {
+		cfg.Signature = configoptional.Some(SignatureConfig{
+			Scheme: signature.SchemeStandardWebhooks,
+			Secret: configopaque.String(benchdata.Secret),
+		})
+	}
+	exp, err := NewFactory().CreateTraces(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchStart(b, exp)
+	return exp
+}
+
+func benchStartStock(b *testing.B, url string) exporter.Traces {
+	b.Helper()
+	f := otlphttpexporter.NewFactory()
+	cfg := f.CreateDefaultConfig().(*otlphttpexporter.Config)
+	cfg.TracesEndpoint = url
+	cfg.Encoding = otlphttpexporter.EncodingJSON
+	cfg.ClientConfig.Compression = configcompression.Type("none")
+	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
+	cfg.RetryConfig.Enabled = false
+	exp, err := f.CreateTraces(context.Background(), exportertest.NewNopSettings(f.Type()), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchStart(b, exp)
+	return exp
+}
+
+func benchStart(b *testing.B, exp exporter.Traces) {
+	b.Helper()
+	if err := exp.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = exp.Shutdown(context.Background()) })
+}
+
+func BenchmarkExporter(b *testing.B) {
+	for _, spans := range benchSpanCounts {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			b.Run("impl=stock", func(b *testing.B) {
+				sink := newBenchSink(b)
+				benchExport(b, spans, sink, benchStartStock(b, sink.URL+"/v1/traces"))
+			})
+			b.Run("impl=ours", func(b *testing.B) {
+				sink := newBenchSink(b)
+				benchExport(b, spans, sink, benchStartOurs(b, sink.URL+"/v1/traces", false))
+			})
+			b.Run("impl=ours_signed", func(b *testing.B) {
+				sink := newBenchSink(b)
+				benchExport(b, spans, sink, benchStartOurs(b, sink.URL+"/v1/traces", true))
+			})
+		})
+	}
+}
+
+// benchExport sends the same traces over and over: the exporters do not
+// change them and the sink does not deduplicate.
+func benchExport(b *testing.B, spans int, sink *benchSink, exp exporter.Traces) {
+	td := benchdata.Traces(spans)
+	ctx := context.Background()
+	b.SetBytes(int64(len(benchdata.NewPayload(spans).Body)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if err := exp.ConsumeTraces(ctx, td); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if got := sink.requests.Load(); got != int64(n) {
+		b.Fatalf("sink received %d requests, sent %d", got, n)
+	}
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(n*spans)/s, "spans/s")
+	}
+}

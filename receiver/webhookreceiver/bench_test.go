@@ -1,0 +1,461 @@
+package webhookreceiver
+
+// Benchmarks of the receiver against the raw pdata decoder and the stock otlp
+// receiver, on the same Broadcast-like bodies (bench/benchdata). Every
+// request has its own trace IDs and webhook-id, so dedup does real work and
+// never takes its duplicate shortcut; copying, patching and signing the
+// bodies happens with the timer stopped.
+//
+//	go test -run=NONE -bench=. -benchmem -count=6 ./receiver/webhookreceiver | tee receiver.txt
+//	benchstat -col /impl receiver.txt
+//
+// BenchmarkReceiverInProcess: impl=floor is ptrace.JSONUnmarshaler alone;
+// impl=ours is the receiver's handler (ServeHTTP, no network) with
+// required_headers, Standard Webhooks verification, lenient and dedup on;
+// impl=ours_bare is the handler with lenient only.
+//
+// BenchmarkReceiverHTTP: the same requests over loopback HTTP, client and
+// server in this process: impl=stock is the otlp receiver's OTLP/HTTP JSON
+// endpoint, impl=ours and impl=ours_bare as above. Both servers are built by
+// confighttp with the same defaults.
+//
+// Each reports spans/s; the ratios ours/floor and ours/stock are the figures
+// to compare over time (BENCHMARKS.md).
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/receiver/otlpreceiver"
+	"go.opentelemetry.io/collector/receiver/receivertest"
+
+	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
+)
+
+var benchSpanCounts = []int{1, 10, 100, 1000}
+
+// benchBatchBytes bounds the bodies prepared at once.
+const benchBatchBytes = 32 << 20
+
+// benchRequest is one request prepared with the timer stopped.
+type benchRequest struct {
+	body []byte
+	req  *http.Request
+}
+
+// benchFeed hands out requests with distinct trace IDs and webhook-ids. It
+// prepares them (copy, patch, sign, build the *http.Request) in batches with
+// the timer stopped, reusing the body buffers.
+type benchFeed struct {
+	payload  *benchdata.Payload
+	signer   *benchdata.Signer
+	build    func(body []byte, h http.Header) *http.Request
+	run, seq uint64
+	batch    []benchRequest
+	next     int
+}
+
+func newBenchFeed(b *testing.B, spans int, build func([]byte, http.Header) *http.Request) *benchFeed {
+	b.Helper()
+	signer, err := benchdata.NewSigner(benchdata.Secret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := benchdata.NewPayload(spans)
+	n := max(1, min(512, benchBatchBytes/len(p.Body)))
+	f := &benchFeed{payload: p, signer: signer, build: build, run: benchdata.NewRun(), batch: make([]benchRequest, n)}
+	f.next = n
+	return f
+}
+
+// take returns the next request, refilling the batch with the timer stopped.
+func (f *benchFeed) take(b *testing.B) *benchRequest {
+	if f.next == len(f.batch) {
+		b.StopTimer()
+		f.refill()
+		b.StartTimer()
+	}
+	r := &f.batch[f.next]
+	f.next++
+	return r
+}
+
+func (f *benchFeed) refill() {
+	now := time.Now()
+	for i := range f.batch {
+		f.seq++
+		r := &f.batch[i]
+		r.body = f.payload.Fill(r.body, f.run, f.seq)
+		if f.build == nil {
+			continue
+		}
+		h := make(http.Header, 6)
+		h.Set("Content-Type", "application/json")
+		h.Set(benchdata.AuthHeader, benchdata.AuthValue)
+		f.signer.Sign(h, r.body, benchdata.DeliveryID(f.run, f.seq), now)
+		r.req = f.build(r.body, h)
+	}
+	f.next = 0
+}
+
+// benchCounter is a consumer that counts spans, to check that every span
+// sent went through (none was taken for a duplicate).
+type benchCounter struct{ spans atomic.Int64 }
+
+func (*benchCounter) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+
+func (c *benchCounter) ConsumeTraces(_ context.Context, td ptrace.Traces) error {
+	c.spans.Add(int64(td.SpanCount()))
+	return nil
+}
+
+// benchWriter is a ResponseWriter that keeps the status and drops the body.
+type benchWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *benchWriter) Header() http.Header         { return w.header }
+func (w *benchWriter) WriteHeader(status int)      { w.status = status }
+func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// benchStartOurs starts the receiver on a loopback port; full turns on
+// required_headers, Standard Webhooks verification and dedup.
+func benchStartOurs(b *testing.B, full bool, next consumer.Traces) *webhookReceiver {
+	b.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
+	if full {
+		cfg.RequiredHeaders = map[string]configopaque.String{benchdata.AuthHeader: benchdata.AuthValue}
+		cfg.Signature = configoptional.Some(SignatureConfig{
+			Scheme:    signature.SchemeStandardWebhooks,
+			Secrets:   []configopaque.String{benchdata.Secret},
+			Tolerance: signature.DefaultTolerance,
+		})
+	} else {
+		cfg.Dedup = configoptional.None[DedupConfig]()
+	}
+	if err := cfg.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	r, err := NewFactory().CreateTraces(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, next)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	return r.(*webhookReceiver)
+}
+
+// benchStartStock starts the otlp receiver's HTTP endpoint on a loopback
+// port and returns its traces URL.
+func benchStartStock(b *testing.B, next consumer.Traces) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	f := otlpreceiver.NewFactory()
+	cfg := f.CreateDefaultConfig().(*otlpreceiver.Config)
+	cfg.Protocols.HTTP.GetOrInsertDefault().ServerConfig.NetAddr.Endpoint = addr
+	r, err := f.CreateTraces(context.Background(), receivertest.NewNopSettings(f.Type()), cfg, next)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	return "http://" + addr + "/v1/traces"
+}
+
+// benchReport reports spans/s and checks that the pipeline got every span.
+func benchReport(b *testing.B, requests, spans int, counter *benchCounter) {
+	b.Helper()
+	if counter != nil {
+		if got, want := counter.spans.Load(), int64(requests*spans); got != want {
+			b.Fatalf("pipeline received %d spans, sent %d", got, want)
+		}
+	}
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(float64(requests*spans)/s, "spans/s")
+	}
+}
+
+func BenchmarkReceiverInProcess(b *testing.B) {
+	for _, spans := range benchSpanCounts {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			b.Run("impl=floor", func(b *testing.B) { benchFloor(b, spans) })
+			b.Run("impl=ours", func(b *testing.B) { benchHandler(b, spans, true) })
+			b.Run("impl=ours_bare", func(b *testing.B) { benchHandler(b, spans, false) })
+		})
+	}
+}
+
+func BenchmarkReceiverHTTP(b *testing.B) {
+	for _, spans := range benchSpanCounts {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			b.Run("impl=stock", func(b *testing.B) {
+				counter := new(benchCounter)
+				benchHTTP(b, spans, benchStartStock(b, counter), counter)
+			})
+			b.Run("impl=ours", func(b *testing.B) {
+				counter := new(benchCounter)
+				r := benchStartOurs(b, true, counter)
+				benchHTTP(b, spans, "http://"+r.addr+defaultPath, counter)
+			})
+			b.Run("impl=ours_bare", func(b *testing.B) {
+				counter := new(benchCounter)
+				r := benchStartOurs(b, false, counter)
+				benchHTTP(b, spans, "http://"+r.addr+defaultPath, counter)
+			})
+		})
+	}
+}
+
+// benchFloor decodes the bodies with pdata's JSON unmarshaler alone.
+func benchFloor(b *testing.B, spans int) {
+	feed := newBenchFeed(b, spans, nil)
+	u := &ptrace.JSONUnmarshaler{}
+	if td, err := u.UnmarshalTraces(feed.payload.Body); err != nil || td.SpanCount() != spans {
+		b.Fatalf("decoding the template: %v", err)
+	}
+	b.SetBytes(int64(len(feed.payload.Body)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		r := feed.take(b)
+		if _, err := u.UnmarshalTraces(r.body); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	benchReport(b, n, spans, nil)
+}
+
+// benchHandler calls the receiver's ServeHTTP directly.
+func benchHandler(b *testing.B, spans int, full bool) {
+	counter := new(benchCounter)
+	r := benchStartOurs(b, full, counter)
+	feed := newBenchFeed(b, spans, func(body []byte, h http.Header) *http.Request {
+		req := httptest.NewRequest(http.MethodPost, defaultPath, bytes.NewReader(body))
+		req.Header = h
+		return req
+	})
+	w := &benchWriter{header: make(http.Header)}
+	b.SetBytes(int64(len(feed.payload.Body)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		req := feed.take(b).req
+		clear(w.header)
+		w.status = 0
+		r.ServeHTTP(w, req)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+		n++
+	}
+	benchReport(b, n, spans, counter)
+}
+
+// benchHTTP POSTs the bodies to url one at a time over a kept-alive
+// loopback connection.
+func benchHTTP(b *testing.B, spans int, url string, counter *benchCounter) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}
+	b.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+	feed := newBenchFeed(b, spans, func(body []byte, h http.Header) *http.Request {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header = h
+		return req
+	})
+	b.SetBytes(int64(len(feed.payload.Body)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		resp, err := client.Do(feed.take(b).req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+		n++
+	}
+	benchReport(b, n, spans, counter)
+}
+
+// BenchmarkDedup measures the dedup caches alone at their default size,
+// full, on requests of distinct spans: reserve and finish one delivery and
+// its spans, as an accepted request does.
+func BenchmarkDedup(b *testing.B) {
+	for _, spans := range []int{1, 100} {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			d := newDedup(defaultDedupTTL, defaultDedupMaxEntries)
+			td := benchdata.Traces(spans)
+			ss := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+			run := benchdata.NewRun()
+			var seq uint64
+			next := func() string {
+				seq++
+				var tid [16]byte
+				binary.BigEndian.PutUint64(tid[:8], run)
+				binary.BigEndian.PutUint64(tid[8:], seq)
+				for i := 0; i < ss.Len(); i++ {
+					ss.At(i).SetTraceID(tid)
+				}
+				return benchdata.DeliveryID(run, seq)
+			}
+			for range 2 * defaultDedupMaxEntries / spans {
+				id := next()
+				d.reserveDelivery(id)
+				d.finishDelivery(id, true)
+				reserved, _, _ := d.reserveSpans(td)
+				d.finishSpans(reserved, true)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				id := next()
+				b.StartTimer()
+				if d.reserveDelivery(id) != stateNew {
+					b.Fatal("delivery seen before")
+				}
+				reserved, dropped, busy := d.reserveSpans(td)
+				if dropped != 0 || busy {
+					b.Fatal("spans seen before")
+				}
+				d.finishSpans(reserved, true)
+				d.finishDelivery(id, true)
+			}
+			b.ReportMetric(float64(b.N*spans)/b.Elapsed().Seconds(), "spans/s")
+		})
+	}
+}
+
+// benchScanReference is scanJSONValue as it was before nextQuote replaced
+// its bytes.IndexByte call.
+func benchScanReference(b []byte, maxDepth int) (badUTF8, tooDeep, end int) {
+	badUTF8, tooDeep, end = -1, -1, -1
+	if !utf8.Valid(b) {
+		badUTF8 = firstInvalidUTF8(b)
+	}
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
+				if j < 0 {
+					return badUTF8, tooDeep, end
+				}
+				i += j + 1
+				bs := 0
+				for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
+					bs++
+				}
+				if bs%2 == 0 {
+					break
+				}
+			}
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return badUTF8, i, end
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 && end < 0 {
+				end = i + 1
+			}
+		}
+	}
+	return badUTF8, tooDeep, end
+}
+
+// benchLongStringBody has one attribute value of 130 kB without a quote,
+// where bytes.IndexByte is at its best.
+var benchLongStringBody = []byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"gen_ai.prompt","value":{"stringValue":"` +
+	strings.Repeat("All work and no play makes Jack a dull boy. ", 3000) + `"}}]}]}]}]}`)
+
+// TestBenchScanMatchesReference checks scanJSONValue against the scan it
+// replaced, on real bodies and their prefixes, a long string, and random
+// byte soup rich in quotes, backslashes and brackets.
+func TestBenchScanMatchesReference(t *testing.T) {
+	var inputs [][]byte
+	for _, body := range [][]byte{benchdata.NewPayload(3).Body, benchLongStringBody, readTestdata(t, "chat_privacy_off.json")} {
+		for cut := 0; cut <= len(body); cut += 1 + cut/64 {
+			inputs = append(inputs, body[:cut])
+		}
+	}
+	alphabet := []byte(`"\{}[]ab:,"\"` + "\xff")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 50_000 {
+		in := make([]byte, rng.IntN(80))
+		for i := range in {
+			in[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		inputs = append(inputs, in)
+	}
+	for _, in := range inputs {
+		for _, depth := range []int{1, 2, 3, maxJSONDepth} {
+			u, d, e := benchScanReference(in, depth)
+			gu, gd, ge := scanJSONValue(in, depth)
+			require.Equal(t, [3]int{u, d, e}, [3]int{gu, gd, ge}, "depth %d, input %q", depth, in)
+		}
+	}
+}
+
+// BenchmarkScan compares the pre-decode scan with the one it replaced, on a
+// Broadcast body and on a body that is one long string.
+func BenchmarkScan(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		body []byte
+	}{{"body=broadcast100", benchdata.NewPayload(100).Body}, {"body=longstring", benchLongStringBody}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.Run("impl=indexbyte", func(b *testing.B) {
+				b.SetBytes(int64(len(c.body)))
+				for b.Loop() {
+					benchScanReference(c.body, maxJSONDepth)
+				}
+			})
+			b.Run("impl=nextquote", func(b *testing.B) {
+				b.SetBytes(int64(len(c.body)))
+				for b.Loop() {
+					scanJSONValue(c.body, maxJSONDepth)
+				}
+			})
+		})
+	}
+}
