@@ -106,16 +106,22 @@ clean:
 	rm -rf build bin .tools
 
 # Benchmarks (BENCHMARKS.md). `make bench` runs the load phases of
-# bench/run.sh, about four minutes; BENCH_GO=1 first runs the Go benchmarks
-# (bench/gobench.sh, benchstat tables). Sizes and durations: bench/run.sh.
+# bench/run.sh with vegeta, about five minutes; BENCH_GO=1 first runs the Go
+# benchmarks (bench/gobench.sh, benchstat tables). Sizes and durations:
+# bench/run.sh.
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 BENCHSTAT         := $(TOOLS)/benchstat-$(BENCHSTAT_VERSION)
+VEGETA_VERSION    := v12.13.0
+VEGETA            := $(TOOLS)/vegeta-$(VEGETA_VERSION)
 BENCH_GO          ?= 0
 
 $(BENCHSTAT):
 	$(call go-install,golang.org/x/perf/cmd/benchstat,$(BENCHSTAT_VERSION),benchstat)
 
+$(VEGETA):
+	$(call go-install,github.com/tsenart/vegeta/v12,$(VEGETA_VERSION),vegeta)
+
 .PHONY: bench
-bench: $(BENCHSTAT)
+bench: $(BENCHSTAT) $(VEGETA)
 	@if [ "$(BENCH_GO)" = 1 ]; then BENCHSTAT=$(BENCHSTAT) BENCHSTAT_VERSION=$(BENCHSTAT_VERSION) bench/gobench.sh; fi
-	bench/run.sh
+	VEGETA_VERSION=$(VEGETA_VERSION) bench/run.sh

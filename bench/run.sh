@@ -43,7 +43,7 @@ BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_DURATION="${BENCH_DURATION:-5s}"               # measured, per phase and round
 BENCH_WARMUP="${BENCH_WARMUP:-3s}"                   # unmeasured, before a phase's first round
-BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-0}"        # per phase and round; 0 = bounded by time only
+BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-200000}"   # per phase and round, overload included; 0 = bounded by time only
 BENCH_LIMIT_MIB="${BENCH_LIMIT_MIB:-2048}"           # memory_limiter of the comparison phases
 BENCH_SPIKE_MIB="${BENCH_SPIKE_MIB:-512}"
 BENCH_EXPORTER_SIGNED="${BENCH_EXPORTER_SIGNED:-1}"  # also measure the signing exporter
@@ -236,7 +236,8 @@ if want overload && [[ "$BENCH_OVERLOAD_DURATION" != 0* ]]; then
 	start_collector overload.yaml overload
 	"$LOADGEN" run -vegeta "$VEGETA" -label overload -url "http://127.0.0.1:$BENCH_OURS_PORT/v1/traces" \
 		-spans "$BENCH_OVERLOAD_SPANS" -concurrency "$BENCH_OVERLOAD_CONCURRENCY" \
-		-duration "$BENCH_OVERLOAD_DURATION" -warmup 0s -pid "$COLLECTOR_PID" -clk-tck "$CLK_TCK" \
+		-duration "$BENCH_OVERLOAD_DURATION" -warmup 0s -max-requests "$BENCH_MAX_REQUESTS" \
+		-pid "$COLLECTOR_PID" -clk-tck "$CLK_TCK" \
 		-metrics-url "$METRICS" -out "$BENCH_OUT/overload.json" \
 		-counters 'otelcol_receiver_accepted_spans{receiver="webhook"},otelcol_receiver_refused_spans{receiver="webhook"}'
 	stop "$COLLECTOR_PID"

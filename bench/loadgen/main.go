@@ -312,6 +312,9 @@ func bodyRing(size int) uint64 {
 	return uint64(min(max((256<<20)/max(size, 1), 128), 4096))
 }
 
+// errNoTargets is the error of vegeta's ErrNoTargets.
+const errNoTargets = "no targets to attack"
+
 // fSetPipeSize is Linux's F_SETPIPE_SZ.
 const fSetPipeSize = 1031
 
@@ -428,7 +431,12 @@ func (a *attack) results(file string) ([]hit, error) {
 			return nil, fmt.Errorf("vegeta result %q: %w", rec[:3], err)
 		}
 		// vegeta also puts an error on a non-2xx answer ("503 Service
-		// Unavailable"); only code 0 is a transport error.
+		// Unavailable"); only code 0 is a transport error. A worker that
+		// finds no more targets (-max-requests) reports that as a result
+		// of its own, which is no request.
+		if code == 0 && rec[5] == errNoTargets {
+			continue
+		}
 		hits = append(hits, hit{start: ts, latency: time.Duration(ns), code: code, err: rec[5]})
 	}
 	return hits, cmd.Wait()

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"io"
 	"math"
 	"math/rand/v2"
+	"net/http"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
 )
 
 func TestHistogramPercentilesWithinOnePercent(t *testing.T) {
@@ -59,5 +65,69 @@ otelcol_receiver_accepted_spans_other{receiver="webhook"} 1000000
 	}
 	if got := sumCounter(text, `otelcol_receiver_accepted_spans`); got != 2205 {
 		t.Errorf("all: %v, want 2205", got)
+	}
+}
+
+// TestTargetsInVegetaHTTPFormat: the targets fed to vegeta are in its http
+// format, each with its own body file, trace IDs, webhook-id and signature.
+func TestTargetsInVegetaHTTPFormat(t *testing.T) {
+	signer, err := benchdata.NewSigner(benchdata.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &attack{
+		c:       runConfig{url: "http://127.0.0.1:1/v1/traces", sign: true},
+		payload: benchdata.NewPayload(2), signer: signer, run: 7, dir: t.TempDir(),
+	}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- a.targets(pw, 3) }()
+	out, err := io.ReadAll(pr)
+	if err != nil || <-done != nil {
+		t.Fatal(err)
+	}
+	targets := strings.Split(strings.TrimSuffix(string(out), "\n\n"), "\n\n")
+	if len(targets) != 3 {
+		t.Fatalf("%d targets, want 3:\n%s", len(targets), out)
+	}
+	ids := map[string]bool{}
+	bodies := map[string]bool{}
+	for _, tgt := range targets {
+		lines := strings.Split(tgt, "\n")
+		if lines[0] != "POST http://127.0.0.1:1/v1/traces" {
+			t.Fatalf("request line %q", lines[0])
+		}
+		file := strings.TrimPrefix(lines[len(lines)-1], "@")
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[string(body)] = true
+		h := http.Header{}
+		for _, l := range lines[1 : len(lines)-1] {
+			k, v, ok := strings.Cut(l, ": ")
+			if !ok {
+				t.Fatalf("header line %q", l)
+			}
+			h.Add(k, v)
+		}
+		if h.Get(benchdata.AuthHeader) != benchdata.AuthValue || h.Get("Content-Type") != "application/json" {
+			t.Fatalf("headers %v", h)
+		}
+		ids[h.Get("webhook-id")] = true
+		if h.Get("webhook-signature") == "" {
+			t.Fatalf("unsigned target: %v", h)
+		}
+	}
+	if len(ids) != 3 || len(bodies) != 3 {
+		t.Fatalf("%d distinct webhook-ids and %d distinct bodies, want 3 each", len(ids), len(bodies))
+	}
+}
+
+func TestBodyRing(t *testing.T) {
+	for size, want := range map[int]uint64{0: 4096, 2_400: 4096, 236_000: 1137, 2_358_319: 128} {
+		if got := bodyRing(size); got != want {
+			t.Errorf("bodyRing(%d) = %d, want %d", size, got, want)
+		}
 	}
 }
