@@ -338,10 +338,12 @@ func (a *attack) vegeta(d time.Duration, limit int64) ([]hit, error) {
 	}
 	// Keep the targets written ahead of vegeta few (see bodyRing).
 	if _, _, errno := syscall.Syscall(syscall.SYS_FCNTL, stdin.Fd(), fSetPipeSize, 4096); errno != 0 {
+		_, _ = pr.Close(), stdin.Close()
 		return nil, fmt.Errorf("shrinking the targets pipe: %w", errno)
 	}
 	cmd.Stdin = pr
 	if err := cmd.Start(); err != nil {
+		_, _ = pr.Close(), stdin.Close()
 		return nil, fmt.Errorf("starting vegeta: %w", err)
 	}
 	_ = pr.Close()
