@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadatatest"
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 // testEnv is a receiver serving on a loopback port, its sink and telemetry.
@@ -90,19 +91,7 @@ func (e *testEnv) postJSON(body []byte, headers ...string) response {
 
 // spans returns every span the pipeline received, in order.
 func (e *testEnv) spans() []ptrace.Span {
-	var out []ptrace.Span
-	for _, td := range e.sink.AllTraces() {
-		rss := td.ResourceSpans()
-		for i := 0; i < rss.Len(); i++ {
-			sss := rss.At(i).ScopeSpans()
-			for j := 0; j < sss.Len(); j++ {
-				for k := 0; k < sss.At(j).Spans().Len(); k++ {
-					out = append(out, sss.At(j).Spans().At(k))
-				}
-			}
-		}
-	}
-	return out
+	return harness.SpansIn(e.sink.AllTraces())
 }
 
 // counter sums the data points of an int64 counter, optionally only those
