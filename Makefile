@@ -2,6 +2,7 @@
 #
 #   make run    build the distribution and run it with config/default.yaml
 #   make test   generate, vet and test everything (with -race), building what it needs
+#   make fuzz   open-ended fuzzing of every decoder and verifier (FUZZTIME each)
 #
 # Every tool is installed here, at a pinned version, under .tools/ and bin/.
 
@@ -28,12 +29,15 @@ CONFIG   ?= config/default.yaml
 
 GO_PACKAGES := ./...
 
-# Each fuzz target runs this long in `make test`; FUZZTIME=0 skips fuzzing
-# (the seed corpora still run as ordinary tests).
+# `make fuzz` runs each fuzz target this long. `make test` does not fuzz: it
+# runs the committed seed corpora as ordinary tests, so that the same commit
+# passes or fails the same way on every run. Run `make fuzz` before you
+# submit a change to a decoder or verifier; commit what it finds under the
+# target's testdata/fuzz/ together with the fix.
 FUZZTIME ?= 60s
 FUZZ_TARGETS := ./receiver/webhookreceiver:FuzzDecode ./internal/signature:FuzzVerify
 
-.PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean
+.PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 
 all: build
 
@@ -87,20 +91,33 @@ unit-test: $(TELEMETRYGEN)
 	  go test -race -count=1 $(GO_PACKAGES)
 
 fuzz:
-	@if [ "$(FUZZTIME)" != "0" ]; then \
-	  for target in $(FUZZ_TARGETS); do \
-	    pkg=$${target%%:*}; name=$${target##*:}; \
-	    echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
-	    go test -run=NONE -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
-	  done; \
-	fi
+	@for target in $(FUZZ_TARGETS); do \
+	  pkg=$${target%%:*}; name=$${target##*:}; \
+	  echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+	  go test -run=NONE -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	done
 
 # deploy/ is a module of its own, so that the Kubernetes API types it checks
 # the manifests with stay out of the components' dependencies.
 deploy-test: build
 	cd deploy && OTELCOL_WEBHOOK_BIN=$(DIST) go test -race -count=1 ./...
 
-test: generate build check unit-test deploy-test fuzz
+test: test-servers generate build check unit-test deploy-test
+
+# Real servers the tests start and stop themselves (Redis, ClickHouse), from
+# Debian's packages; installed only when missing, so a warm machine skips it.
+TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server
+
+test-servers:
+	@missing=""; for s in $(TEST_SERVERS); do \
+	  [ -x "$${s%%:*}" ] || missing="$$missing $${s##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing test servers:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 clean:
 	rm -rf build bin .tools

@@ -278,7 +278,7 @@ func (n *normalizer) resource(out *[]byte) {
 		case "attributes":
 			w.name("attributes")
 			*out = append(*out, '[')
-			*out, _ = n.keyValues(*out)
+			*out, _ = n.keyValues(*out, 0)
 			*out = append(*out, ']')
 		case "droppedAttributesCount", "dropped_attributes_count":
 			w.name("droppedAttributesCount")
@@ -368,9 +368,8 @@ func (n *normalizer) spanField(field string) {
 	case "endTimeUnixNano", "end_time_unix_nano":
 		s.end = n.readTimestamp()
 	case "attributes":
-		var cnt int
-		n.attrs, cnt = n.keyValues(n.attrs)
-		s.nAttrs += cnt
+		// A repeated "attributes" adds to the list, as in pdata.
+		n.attrs, s.nAttrs = n.keyValues(n.attrs, s.nAttrs)
 	case "droppedAttributesCount", "dropped_attributes_count":
 		s.droppedAttrs = n.readUint32()
 	case "events":
@@ -394,7 +393,9 @@ func (n *normalizer) spanField(field string) {
 	case "droppedLinksCount", "dropped_links_count":
 		s.drops = n.readUint32()
 	case "status":
-		s.status = n.status(s.status[:0])
+		// Repeats are kept and merged by pdata, as it merges them itself.
+		s.status = append(s.status, `,"status":`...)
+		s.status = n.status(s.status)
 	default:
 		n.iter.Skip()
 	}
@@ -442,10 +443,7 @@ func (n *normalizer) writeSpan() {
 	o = append(o, n.links...)
 	o = append(o, `],"droppedLinksCount":`...)
 	o = strconv.AppendUint(o, uint64(s.drops), 10)
-	if len(s.status) > 0 {
-		o = append(o, `,"status":`...)
-		o = append(o, s.status...)
-	}
+	o = append(o, s.status...)
 	n.out = append(o, '}')
 }
 
@@ -476,7 +474,7 @@ func (n *normalizer) event() {
 		case "attributes":
 			w.name("attributes")
 			n.events = append(n.events, '[')
-			n.events, _ = n.keyValues(n.events)
+			n.events, _ = n.keyValues(n.events, 0)
 			n.events = append(n.events, ']')
 		case "droppedAttributesCount", "dropped_attributes_count":
 			w.name("droppedAttributesCount")
@@ -505,9 +503,7 @@ func (n *normalizer) link() {
 		case "flags":
 			flags = n.readUint32()
 		case "attributes":
-			var cnt int
-			n.linkAttrs, cnt = n.keyValues(n.linkAttrs)
-			nAttrs += cnt
+			n.linkAttrs, nAttrs = n.keyValues(n.linkAttrs, nAttrs)
 		case "droppedAttributesCount", "dropped_attributes_count":
 			dropped = n.readUint32()
 		default:
@@ -555,10 +551,10 @@ func (n *normalizer) status(o []byte) []byte {
 	return append(o, '}')
 }
 
-// keyValues appends the entries of an attribute list, and returns how many
-// it appended. Lenient mode also takes a plain JSON object {"key": value}.
-func (n *normalizer) keyValues(o []byte) ([]byte, int) {
-	cnt := 0
+// keyValues appends the entries of an attribute list after cnt entries
+// already in o, and returns the new count. Lenient mode also takes a plain
+// JSON object {"key": value}.
+func (n *normalizer) keyValues(o []byte, cnt int) ([]byte, int) {
 	sep := func() {
 		if cnt > 0 {
 			o = append(o, ',')
@@ -582,7 +578,10 @@ func (n *normalizer) keyValues(o []byte) ([]byte, int) {
 		return o, cnt
 	}
 	n.array(func() {
-		// A missing key is the empty key, as pdata reads it.
+		// A missing key is the empty key, as pdata reads it. A repeated
+		// "value" is written as often as it was sent: pdata merges the
+		// repeats into one value (a later empty object changes nothing), and
+		// reading the canonical body, it merges them the same way.
 		var key string
 		var value []byte
 		n.objectOrFail("an attribute", func(field string) {
@@ -590,7 +589,8 @@ func (n *normalizer) keyValues(o []byte) ([]byte, int) {
 			case "key":
 				key = n.readString()
 			case "value":
-				value = n.anyValue(value[:0])
+				value = append(value, `,"value":`...)
+				value = n.anyValue(value)
 			default:
 				n.iter.Skip()
 			}
@@ -598,10 +598,7 @@ func (n *normalizer) keyValues(o []byte) ([]byte, int) {
 		sep()
 		o = append(o, `{"key":`...)
 		o = appendJSONString(o, key)
-		if len(value) > 0 {
-			o = append(o, `,"value":`...)
-			o = append(o, value...)
-		}
+		o = append(o, value...)
 		o = append(o, '}')
 	})
 	return o, cnt
@@ -815,9 +812,11 @@ func (n *normalizer) arrayValue(o []byte) []byte {
 
 func (n *normalizer) kvlistValue(o []byte) []byte {
 	o = append(o, `"kvlistValue":{"values":[`...)
+	cnt := 0
 	if !n.object(func(field string) {
 		if field == "values" {
-			o, _ = n.keyValues(o)
+			// A repeated "values" adds to the list, as in pdata.
+			o, cnt = n.keyValues(o, cnt)
 		} else {
 			n.iter.Skip()
 		}
