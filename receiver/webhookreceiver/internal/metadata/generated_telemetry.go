@@ -27,7 +27,12 @@ type TelemetryBuilder struct {
 	mu                                 sync.Mutex
 	registrations                      []metric.Registration
 	ReceiverWebhookAuthFailures        metric.Int64Counter
+	ReceiverWebhookDedupErrors         metric.Int64Counter
+	ReceiverWebhookDedupHits           metric.Int64Counter
+	ReceiverWebhookDedupLatency        metric.Float64Histogram
+	ReceiverWebhookDedupMisses         metric.Int64Counter
 	ReceiverWebhookDuplicateDeliveries metric.Int64Counter
+	ReceiverWebhookDuplicateLogRecords metric.Int64Counter
 	ReceiverWebhookDuplicateSpans      metric.Int64Counter
 	ReceiverWebhookRepairs             metric.Int64Counter
 	ReceiverWebhookTestConnections     metric.Int64Counter
@@ -64,14 +69,45 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ReceiverWebhookAuthFailures, err = builder.meter.Int64Counter(
 		"otelcol_receiver_webhook_auth_failures",
-		metric.WithDescription("Number of requests refused by required_headers or signature verification, by reason. [Alpha]"),
+		metric.WithDescription("Number of requests refused by required_headers or signature verification, by sender and reason. [Alpha]"),
 		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookDedupErrors, err = builder.meter.Int64Counter(
+		"otelcol_receiver_webhook_dedup_errors",
+		metric.WithDescription("Number of dedup backend calls that failed or timed out, by backend; dedup::on_error decides what the request gets. [Alpha]"),
+		metric.WithUnit("{call}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookDedupHits, err = builder.meter.Int64Counter(
+		"otelcol_receiver_webhook_dedup_hits",
+		metric.WithDescription("Number of dedup keys (delivery ids, spans, event ids) found already accepted, by the backend that answered. [Alpha]"),
+		metric.WithUnit("{key}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookDedupLatency, err = builder.meter.Float64Histogram(
+		"otelcol_receiver_webhook_dedup_latency",
+		metric.WithDescription("Duration of dedup backend calls (one per request for all its keys), by backend. [Alpha]"),
+		metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries([]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}...),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookDedupMisses, err = builder.meter.Int64Counter(
+		"otelcol_receiver_webhook_dedup_misses",
+		metric.WithDescription("Number of dedup keys looked up and not found (new deliveries, spans and events), by backend. [Alpha]"),
+		metric.WithUnit("{key}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverWebhookDuplicateDeliveries, err = builder.meter.Int64Counter(
 		"otelcol_receiver_webhook_duplicate_deliveries",
-		metric.WithDescription("Number of deliveries dropped because their webhook-id was already accepted. [Alpha]"),
+		metric.WithDescription("Number of deliveries dropped because their delivery id (webhook-id, Helicone request_id) was already accepted. [Alpha]"),
 		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookDuplicateLogRecords, err = builder.meter.Int64Counter(
+		"otelcol_receiver_webhook_duplicate_log_records",
+		metric.WithDescription("Number of log records dropped because their event id was already accepted (OpenRouter events retried by the sender). [Alpha]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverWebhookDuplicateSpans, err = builder.meter.Int64Counter(
@@ -88,7 +124,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ReceiverWebhookTestConnections, err = builder.meter.Int64Counter(
 		"otelcol_receiver_webhook_test_connections",
-		metric.WithDescription("Number of Test Connection requests (X-Test-Connection header, empty body or a payload without spans) answered without pushing data. [Alpha]"),
+		metric.WithDescription("Number of test requests (X-Test-Connection header, empty body, an OTLP payload without data, an OpenRouter webhook.test event) answered without pushing data, by sender. [Alpha]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

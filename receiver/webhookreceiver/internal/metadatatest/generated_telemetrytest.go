@@ -24,7 +24,7 @@ func NewSettings(tt *componenttest.Telemetry) receiver.Settings {
 func AssertEqualReceiverWebhookAuthFailures(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_webhook_auth_failures",
-		Description: "Number of requests refused by required_headers or signature verification, by reason. [Alpha]",
+		Description: "Number of requests refused by required_headers or signature verification, by sender and reason. [Alpha]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -37,10 +37,73 @@ func AssertEqualReceiverWebhookAuthFailures(t *testing.T, tt *componenttest.Tele
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualReceiverWebhookDedupErrors(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_webhook_dedup_errors",
+		Description: "Number of dedup backend calls that failed or timed out, by backend; dedup::on_error decides what the request gets. [Alpha]",
+		Unit:        "{call}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_webhook_dedup_errors")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualReceiverWebhookDedupHits(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_webhook_dedup_hits",
+		Description: "Number of dedup keys (delivery ids, spans, event ids) found already accepted, by the backend that answered. [Alpha]",
+		Unit:        "{key}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_webhook_dedup_hits")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualReceiverWebhookDedupLatency(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.HistogramDataPoint[float64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_webhook_dedup_latency",
+		Description: "Duration of dedup backend calls (one per request for all its keys), by backend. [Alpha]",
+		Unit:        "s",
+		Data: metricdata.Histogram[float64]{
+			Temporality: metricdata.CumulativeTemporality,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_webhook_dedup_latency")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualReceiverWebhookDedupMisses(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_webhook_dedup_misses",
+		Description: "Number of dedup keys looked up and not found (new deliveries, spans and events), by backend. [Alpha]",
+		Unit:        "{key}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_webhook_dedup_misses")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualReceiverWebhookDuplicateDeliveries(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_webhook_duplicate_deliveries",
-		Description: "Number of deliveries dropped because their webhook-id was already accepted. [Alpha]",
+		Description: "Number of deliveries dropped because their delivery id (webhook-id, Helicone request_id) was already accepted. [Alpha]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -49,6 +112,22 @@ func AssertEqualReceiverWebhookDuplicateDeliveries(t *testing.T, tt *componentte
 		},
 	}
 	got, err := tt.GetMetric("otelcol_receiver_webhook_duplicate_deliveries")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualReceiverWebhookDuplicateLogRecords(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_webhook_duplicate_log_records",
+		Description: "Number of log records dropped because their event id was already accepted (OpenRouter events retried by the sender). [Alpha]",
+		Unit:        "{record}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_webhook_duplicate_log_records")
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
@@ -88,7 +167,7 @@ func AssertEqualReceiverWebhookRepairs(t *testing.T, tt *componenttest.Telemetry
 func AssertEqualReceiverWebhookTestConnections(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_webhook_test_connections",
-		Description: "Number of Test Connection requests (X-Test-Connection header, empty body or a payload without spans) answered without pushing data. [Alpha]",
+		Description: "Number of test requests (X-Test-Connection header, empty body, an OTLP payload without data, an OpenRouter webhook.test event) answered without pushing data, by sender. [Alpha]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

@@ -20,14 +20,34 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ReceiverWebhookAuthFailures.Add(context.Background(), 1)
+	tb.ReceiverWebhookDedupErrors.Add(context.Background(), 1)
+	tb.ReceiverWebhookDedupHits.Add(context.Background(), 1)
+	tb.ReceiverWebhookDedupLatency.Record(context.Background(), 1)
+	tb.ReceiverWebhookDedupMisses.Add(context.Background(), 1)
 	tb.ReceiverWebhookDuplicateDeliveries.Add(context.Background(), 1)
+	tb.ReceiverWebhookDuplicateLogRecords.Add(context.Background(), 1)
 	tb.ReceiverWebhookDuplicateSpans.Add(context.Background(), 1)
 	tb.ReceiverWebhookRepairs.Add(context.Background(), 1)
 	tb.ReceiverWebhookTestConnections.Add(context.Background(), 1)
 	AssertEqualReceiverWebhookAuthFailures(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookDedupErrors(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookDedupHits(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookDedupLatency(t, testTel,
+		[]metricdata.HistogramDataPoint[float64]{{}}, metricdatatest.IgnoreValue(),
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookDedupMisses(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverWebhookDuplicateDeliveries(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookDuplicateLogRecords(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverWebhookDuplicateSpans(t, testTel,
