@@ -57,7 +57,7 @@ func TestAuthExtension(t *testing.T) {
 	host := authHost{Host: componenttest.NewNopHost(), exts: map[component.ID]component.Component{authID: ext}}
 	require.NoError(t, r.Start(context.Background(), host))
 	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
-	env := &testEnv{t: t, rcv: r.(*webhookReceiver), sink: sink, tel: tel, base: "http://" + r.(*webhookReceiver).addr}
+	env := &testEnv{t: t, rcv: r.(*sharedReceiver).webhookReceiver, sink: sink, tel: tel, base: "http://" + r.(*sharedReceiver).addr}
 
 	body := tracesJSON(t, [2]string{traceA, spanA})
 	resp := env.postJSON(body)

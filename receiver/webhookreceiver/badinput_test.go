@@ -301,7 +301,8 @@ func TestBadInput(t *testing.T) {
 			{name: "PATCH", method: http.MethodPatch, body: badValid(10), status: 405, message: "method PATCH is not allowed"},
 			{name: "lower-case method", method: "post", body: badValid(10), status: 405, message: "method post is not allowed"},
 			{name: "POST to the health path", path: "/health", body: badValid(10), status: 405, message: "method POST is not allowed on the health path: use GET", header: [2]string{"Allow", "GET, HEAD"}},
-			{name: "unknown path", path: "/v1/logs", body: badValid(10), status: 404, message: `no endpoint at "/v1/logs": send traces to "/v1/traces"`},
+			{name: "unknown path", path: "/v1/metrics", body: badValid(10), status: 404, message: `no endpoint at "/v1/metrics": send traces to "/v1/traces"`},
+			{name: "logs path without a logs pipeline", path: "/v1/logs", body: badValid(10), status: 404, message: `"/v1/logs" is not served: no logs pipeline uses receiver "webhook"; add it to a logs pipeline`},
 			{name: "path with a trailing slash", path: "/v1/traces/", body: badValid(10), status: 404, message: `no endpoint at "/v1/traces/"`},
 		},
 		after: func(t *testing.T, env *testEnv) {

@@ -28,22 +28,19 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
@@ -166,7 +163,7 @@ func benchStartOurs(b *testing.B, full bool, next consumer.Traces) *webhookRecei
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = r.Shutdown(context.Background()) })
-	return r.(*webhookReceiver)
+	return r.(*sharedReceiver).webhookReceiver
 }
 
 // benchStartStock starts the otlp receiver's HTTP endpoint on a loopback
@@ -315,9 +312,9 @@ func benchHTTP(b *testing.B, spans int, url string, counter *benchCounter) {
 	benchReport(b, n, spans, counter)
 }
 
-// BenchmarkDedup measures the dedup caches alone at their default size,
-// full, on requests of distinct spans: reserve and finish one delivery and
-// its spans, as an accepted request does.
+// BenchmarkDedup measures dedup alone at its default size, full, on
+// requests of distinct spans: the keys of one delivery and its spans built,
+// reserved and finished as an accepted request does.
 func BenchmarkDedup(b *testing.B) {
 	for _, spans := range []int{1, 100} {
 		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
@@ -326,7 +323,7 @@ func BenchmarkDedup(b *testing.B) {
 			ss := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
 			run := benchdata.NewRun()
 			var seq uint64
-			next := func() string {
+			next := func() []string {
 				seq++
 				var tid [16]byte
 				binary.BigEndian.PutUint64(tid[:8], run)
@@ -334,128 +331,37 @@ func BenchmarkDedup(b *testing.B) {
 				for i := 0; i < ss.Len(); i++ {
 					ss.At(i).SetTraceID(tid)
 				}
-				return benchdata.DeliveryID(run, seq)
+				return append([]string{senderOTLP + ":d:" + benchdata.DeliveryID(run, seq)},
+					(&batch{signal: pipeline.SignalTraces, traces: td}).itemKeys(senderOTLP)...)
 			}
+			ctx := context.Background()
 			for range 2 * defaultDedupMaxEntries / spans {
-				id := next()
-				d.reserveDelivery(id)
-				d.finishDelivery(id, true)
-				reserved, _, _ := d.reserveSpans(td)
-				d.finishSpans(reserved, true)
+				keys := next()
+				_, _ = d.Reserve(ctx, keys)
+				d.Finish(ctx, keys, true)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
-				id := next()
+				var tid [16]byte
+				seq++
+				binary.BigEndian.PutUint64(tid[:8], run)
+				binary.BigEndian.PutUint64(tid[8:], seq)
+				for i := 0; i < ss.Len(); i++ {
+					ss.At(i).SetTraceID(tid)
+				}
+				id := benchdata.DeliveryID(run, seq)
 				b.StartTimer()
-				if d.reserveDelivery(id) != stateNew {
-					b.Fatal("delivery seen before")
+				keys := append([]string{senderOTLP + ":d:" + id}, (&batch{signal: pipeline.SignalTraces, traces: td}).itemKeys(senderOTLP)...)
+				states, _ := d.Reserve(ctx, keys)
+				for _, st := range states {
+					if st != stateNew {
+						b.Fatal("key seen before")
+					}
 				}
-				reserved, dropped, busy := d.reserveSpans(td)
-				if dropped != 0 || busy {
-					b.Fatal("spans seen before")
-				}
-				d.finishSpans(reserved, true)
-				d.finishDelivery(id, true)
+				d.Finish(ctx, keys, true)
 			}
 			b.ReportMetric(float64(b.N*spans)/b.Elapsed().Seconds(), "spans/s")
-		})
-	}
-}
-
-// benchScanReference is scanJSONValue as it was before nextQuote replaced
-// its bytes.IndexByte call.
-func benchScanReference(b []byte, maxDepth int) (badUTF8, tooDeep, end int) {
-	badUTF8, tooDeep, end = -1, -1, -1
-	if !utf8.Valid(b) {
-		badUTF8 = firstInvalidUTF8(b)
-	}
-	depth := 0
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			for {
-				j := bytes.IndexByte(b[i+1:], '"')
-				if j < 0 {
-					return badUTF8, tooDeep, end
-				}
-				i += j + 1
-				bs := 0
-				for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
-					bs++
-				}
-				if bs%2 == 0 {
-					break
-				}
-			}
-		case '{', '[':
-			depth++
-			if depth > maxDepth {
-				return badUTF8, i, end
-			}
-		case '}', ']':
-			depth--
-			if depth == 0 && end < 0 {
-				end = i + 1
-			}
-		}
-	}
-	return badUTF8, tooDeep, end
-}
-
-// benchLongStringBody has one attribute value of 130 kB without a quote,
-// where bytes.IndexByte is at its best.
-var benchLongStringBody = []byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"gen_ai.prompt","value":{"stringValue":"` +
-	strings.Repeat("All work and no play makes Jack a dull boy. ", 3000) + `"}}]}]}]}]}`)
-
-// TestBenchScanMatchesReference checks scanJSONValue against the scan it
-// replaced, on real bodies and their prefixes, a long string, and random
-// byte soup rich in quotes, backslashes and brackets.
-func TestBenchScanMatchesReference(t *testing.T) {
-	var inputs [][]byte
-	for _, body := range [][]byte{benchdata.NewPayload(3).Body, benchLongStringBody, readTestdata(t, "chat_privacy_off.json")} {
-		for cut := 0; cut <= len(body); cut += 1 + cut/64 {
-			inputs = append(inputs, body[:cut])
-		}
-	}
-	alphabet := []byte(`"\{}[]ab:,"\"` + "\xff")
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 50_000 {
-		in := make([]byte, rng.IntN(80))
-		for i := range in {
-			in[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		inputs = append(inputs, in)
-	}
-	for _, in := range inputs {
-		for _, depth := range []int{1, 2, 3, maxJSONDepth} {
-			u, d, e := benchScanReference(in, depth)
-			gu, gd, ge := scanJSONValue(in, depth)
-			require.Equal(t, [3]int{u, d, e}, [3]int{gu, gd, ge}, "depth %d, input %q", depth, in)
-		}
-	}
-}
-
-// BenchmarkScan compares the pre-decode scan with the one it replaced, on a
-// Broadcast body and on a body that is one long string.
-func BenchmarkScan(b *testing.B) {
-	for _, c := range []struct {
-		name string
-		body []byte
-	}{{"body=broadcast100", benchdata.NewPayload(100).Body}, {"body=longstring", benchLongStringBody}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.Run("impl=indexbyte", func(b *testing.B) {
-				b.SetBytes(int64(len(c.body)))
-				for b.Loop() {
-					benchScanReference(c.body, maxJSONDepth)
-				}
-			})
-			b.Run("impl=nextquote", func(b *testing.B) {
-				b.SetBytes(int64(len(c.body)))
-				for b.Loop() {
-					scanJSONValue(c.body, maxJSONDepth)
-				}
-			})
 		})
 	}
 }

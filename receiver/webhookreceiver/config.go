@@ -19,8 +19,11 @@ import (
 const (
 	defaultEndpoint   = "localhost:4319"
 	defaultPath       = "/v1/traces"
+	defaultLogsPath   = "/v1/logs"
 	defaultHealthPath = "/health"
-	defaultDedupTTL   = 72 * time.Hour
+	// defaultOpenRouterEventsPath is where OpenRouter's event webhooks post.
+	defaultOpenRouterEventsPath = "/openrouter/events"
+	defaultDedupTTL             = 72 * time.Hour
 	// defaultDedupMaxEntries bounds each dedup cache; about 100 bytes an entry.
 	defaultDedupMaxEntries = 100_000
 )
@@ -31,8 +34,10 @@ type Config struct {
 	// extensions, compression, max_request_body_size, include_metadata.
 	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
 
-	// Path is the URL path that accepts traces with POST and PUT.
+	// Path is the URL path that accepts OTLP traces with POST and PUT.
 	Path string `mapstructure:"path"`
+	// LogsPath is the URL path that accepts OTLP logs; empty disables it.
+	LogsPath string `mapstructure:"logs_path"`
 	// HealthPath answers GET with 200 while the receiver runs; empty disables it.
 	HealthPath string `mapstructure:"health_path"`
 
@@ -44,12 +49,32 @@ type Config struct {
 	// RedactContent drops prompt and completion content attributes.
 	RedactContent bool `mapstructure:"redact_content"`
 
-	// RequiredHeaders must be present on every request with exactly these values.
+	// RequiredHeaders must be present with exactly these values on every
+	// request to the OTLP paths (path and logs_path).
 	RequiredHeaders map[string]configopaque.String `mapstructure:"required_headers"`
-	// Signature, when set, verifies a signature of the raw body.
+	// Signature, when set, verifies a signature of the raw body of every
+	// request to the OTLP paths.
 	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
-	// Dedup drops repeated deliveries and spans.
+	// Dedup drops repeated deliveries, spans and events, for every sender.
 	Dedup configoptional.Optional[DedupConfig] `mapstructure:"dedup"`
+
+	// OpenRouterEvents, when set, receives OpenRouter's event webhooks
+	// (usage, credit, key and model-status events) as log records.
+	OpenRouterEvents configoptional.Optional[SenderConfig] `mapstructure:"openrouter_events"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// SenderConfig is the section of a sender that has a format of its own: its
+// path and its own authentication, which applies to that path only.
+type SenderConfig struct {
+	// Path is the URL path the sender posts to.
+	Path string `mapstructure:"path"`
+	// RequiredHeaders must be present with exactly these values.
+	RequiredHeaders map[string]configopaque.String `mapstructure:"required_headers"`
+	// Signature, when set, verifies the sender's signature of the raw body.
+	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -86,9 +111,9 @@ type DedupConfig struct {
 }
 
 var (
-	errPathRequired       = errors.New(`"path" must start with "/"`)
-	errHealthPathInvalid  = errors.New(`"health_path" must start with "/" or be empty`)
-	errHealthPathConflict = errors.New(`"health_path" must differ from "path"`)
+	errPathRequired      = errors.New(`"path" must start with "/"`)
+	errLogsPathInvalid   = errors.New(`"logs_path" must start with "/" or be empty`)
+	errHealthPathInvalid = errors.New(`"health_path" must start with "/" or be empty`)
 )
 
 var _ confmap.Unmarshaler = (*Config)(nil)
@@ -111,25 +136,20 @@ func (cfg *Config) Validate() error {
 	if !strings.HasPrefix(cfg.Path, "/") {
 		errs = append(errs, errPathRequired)
 	}
+	if cfg.LogsPath != "" && !strings.HasPrefix(cfg.LogsPath, "/") {
+		errs = append(errs, errLogsPathInvalid)
+	}
 	if cfg.HealthPath != "" && !strings.HasPrefix(cfg.HealthPath, "/") {
 		errs = append(errs, errHealthPathInvalid)
 	}
-	if cfg.HealthPath != "" && cfg.HealthPath == cfg.Path {
-		errs = append(errs, errHealthPathConflict)
-	}
-	for name, value := range cfg.RequiredHeaders {
-		if !httpguts.ValidHeaderFieldName(name) {
-			errs = append(errs, fmt.Errorf("required_headers: %q is not a valid header name", name))
+	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get())...)
+	for _, s := range cfg.senders() {
+		if !strings.HasPrefix(s.cfg.Path, "/") {
+			errs = append(errs, fmt.Errorf("%s: \"path\" must start with \"/\"", s.key))
 		}
-		if value == "" {
-			errs = append(errs, fmt.Errorf("required_headers: value of %q is empty", name))
-		}
+		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get())...)
 	}
-	if sig := cfg.Signature.Get(); sig != nil {
-		if err := sig.validate(); err != nil {
-			errs = append(errs, fmt.Errorf("signature: %w", err))
-		}
-	}
+	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
 		if d.TTL <= 0 {
 			errs = append(errs, fmt.Errorf("dedup: \"ttl\" must be positive, got %s", d.TTL))
@@ -139,6 +159,60 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// configuredSender is a configured sender section and its key.
+type configuredSender struct {
+	key string
+	cfg *SenderConfig
+}
+
+// senders returns the configured sender sections, in a fixed order.
+func (cfg *Config) senders() []configuredSender {
+	var out []configuredSender
+	if s := cfg.OpenRouterEvents.Get(); s != nil {
+		out = append(out, configuredSender{key: "openrouter_events", cfg: s})
+	}
+	return out
+}
+
+// validatePathsDiffer checks that no two paths are the same: one path, one
+// sender and one authentication.
+func (cfg *Config) validatePathsDiffer() []error {
+	type named struct{ key, path string }
+	paths := []named{{"path", cfg.Path}, {"logs_path", cfg.LogsPath}, {"health_path", cfg.HealthPath}}
+	for _, s := range cfg.senders() {
+		paths = append(paths, named{s.key + "::path", s.cfg.Path})
+	}
+	var errs []error
+	for i, a := range paths {
+		for _, b := range paths[:i] {
+			if a.path != "" && a.path == b.path {
+				errs = append(errs, fmt.Errorf("%q must differ from %q: both are %q", a.key, b.key, a.path))
+			}
+		}
+	}
+	return errs
+}
+
+// validateAuth checks required headers and a signature; prefix names the
+// section they are in.
+func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig) []error {
+	var errs []error
+	for name, value := range required {
+		if !httpguts.ValidHeaderFieldName(name) {
+			errs = append(errs, fmt.Errorf("%srequired_headers: %q is not a valid header name", prefix, name))
+		}
+		if value == "" {
+			errs = append(errs, fmt.Errorf("%srequired_headers: value of %q is empty", prefix, name))
+		}
+	}
+	if sig != nil {
+		if err := sig.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%ssignature: %w", prefix, err))
+		}
+	}
+	return errs
 }
 
 // validate checks the signature settings. It is not named Validate so that
@@ -167,10 +241,16 @@ func (sc *SignatureConfig) validate() error {
 	return nil
 }
 
-func (sc *SignatureConfig) verifier() (*signature.Verifier, error) {
+// verifier builds the verifier; defaultHeader is the sender's hmac_sha256
+// header when none is configured ("" for the package default).
+func (sc *SignatureConfig) verifier(defaultHeader string) (*signature.Verifier, error) {
 	secrets := make([]string, len(sc.Secrets))
 	for i, s := range sc.Secrets {
 		secrets[i] = string(s)
 	}
-	return signature.NewVerifier(sc.Scheme, sc.Header, sc.Prefix, secrets, sc.Tolerance)
+	header := sc.Header
+	if header == "" && sc.Scheme == signature.SchemeHMACSHA256 {
+		header = defaultHeader
+	}
+	return signature.NewVerifier(sc.Scheme, header, sc.Prefix, secrets, sc.Tolerance)
 }

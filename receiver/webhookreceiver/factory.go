@@ -19,6 +19,7 @@ func NewFactory() receiver.Factory {
 		metadata.Type,
 		createDefaultConfig,
 		receiver.WithTraces(createTraces, metadata.TracesStability),
+		receiver.WithLogs(createLogs, metadata.LogsStability),
 	)
 }
 
@@ -28,6 +29,7 @@ func createDefaultConfig() component.Config {
 	return &Config{
 		ServerConfig: server,
 		Path:         defaultPath,
+		LogsPath:     defaultLogsPath,
 		HealthPath:   defaultHealthPath,
 		Lenient:      true,
 		Signature:    configoptional.Default(SignatureConfig{Tolerance: signature.DefaultTolerance}),
@@ -35,9 +37,44 @@ func createDefaultConfig() component.Config {
 			TTL:        defaultDedupTTL,
 			MaxEntries: defaultDedupMaxEntries,
 		}),
+		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath)),
 	}
 }
 
+// defaultSenderConfig is a sender section as it is when only named: its
+// path, and an hmac_sha256 signature once secrets are given.
+func defaultSenderConfig(path string) SenderConfig {
+	return SenderConfig{
+		Path: path,
+		Signature: configoptional.Default(SignatureConfig{
+			Scheme:    signature.SchemeHMACSHA256,
+			Tolerance: signature.DefaultTolerance,
+		}),
+	}
+}
+
+// shared returns the receiver of cfg, shared by the pipelines that use it.
+func shared(cfg component.Config, set receiver.Settings) (*sharedReceiver, error) {
+	c := cfg.(*Config)
+	return receivers.loadOrStore(c, func() (*webhookReceiver, error) {
+		return newReceiver(c, set)
+	})
+}
+
 func createTraces(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Traces) (receiver.Traces, error) {
-	return newReceiver(cfg.(*Config), set, next)
+	r, err := shared(cfg, set)
+	if err != nil {
+		return nil, err
+	}
+	r.nextTraces = next
+	return r, nil
+}
+
+func createLogs(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Logs) (receiver.Logs, error) {
+	r, err := shared(cfg, set)
+	if err != nil {
+		return nil, err
+	}
+	r.nextLogs = next
+	return r, nil
 }

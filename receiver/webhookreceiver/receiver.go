@@ -2,8 +2,6 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"net"
 	"net/http"
@@ -14,11 +12,11 @@ import (
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
-	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
 )
 
@@ -26,22 +24,20 @@ import (
 // to its own copy of the settings.
 const defaultMaxRequestBodySize = 20 << 20
 
-// requiredHeader keeps the SHA-256 of the expected value: comparing digests
-// of equal length, in constant time, reveals neither the value nor its length.
-type requiredHeader struct {
-	name string
-	sum  [sha256.Size]byte
-}
-
+// webhookReceiver serves every sender on one HTTP server: OTLP traces and
+// logs, and each sender section on its own path with its own authentication.
 type webhookReceiver struct {
 	cfg       *Config
 	settings  receiver.Settings
-	next      consumer.Traces
 	obsrecv   *receiverhelper.ObsReport
 	telemetry *metadata.TelemetryBuilder
 
-	verifier        *signature.Verifier
-	requiredHeaders []requiredHeader
+	// The consumers of the pipelines that use this receiver, set when the
+	// pipelines are built, before Start.
+	nextTraces consumer.Traces
+	nextLogs   consumer.Logs
+
+	routes          map[string]*route
 	responseHeaders configopaque.MapList
 	dedup           *dedup
 	maxBodySize     int64
@@ -53,7 +49,7 @@ type webhookReceiver struct {
 	addr string
 }
 
-func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*webhookReceiver, error) {
+func newReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, error) {
 	obsrecv, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID:             set.ID,
 		Transport:              "http",
@@ -65,7 +61,6 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*web
 	r := &webhookReceiver{
 		cfg:             cfg,
 		settings:        set,
-		next:            next,
 		obsrecv:         obsrecv,
 		responseHeaders: cfg.ServerConfig.ResponseHeaders,
 		maxBodySize:     cfg.ServerConfig.MaxRequestBodySize,
@@ -73,16 +68,8 @@ func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*web
 	if r.maxBodySize <= 0 {
 		r.maxBodySize = defaultMaxRequestBodySize
 	}
-	for name, value := range cfg.RequiredHeaders {
-		r.requiredHeaders = append(r.requiredHeaders, requiredHeader{
-			name: http.CanonicalHeaderKey(name),
-			sum:  sha256.Sum256([]byte(value)),
-		})
-	}
-	if sig := cfg.Signature.Get(); sig != nil {
-		if r.verifier, err = sig.verifier(); err != nil {
-			return nil, err
-		}
+	if r.routes, err = buildRoutes(cfg); err != nil {
+		return nil, err
 	}
 	if d := cfg.Dedup.Get(); d != nil {
 		r.dedup = newDedup(d.TTL, d.MaxEntries)
@@ -124,8 +111,7 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	r.server = srv
 	r.serveErr = make(chan struct{})
 	r.addr = ln.Addr().String()
-	r.settings.Logger.Info("Webhook receiver listening",
-		zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
+	r.logRoutes(ln.Addr().String())
 
 	go func(done chan struct{}) {
 		defer close(done)
@@ -134,6 +120,39 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 		}
 	}(r.serveErr)
 	return nil
+}
+
+// logRoutes says what each path serves, and warns about a sender section
+// that no pipeline consumes or that anyone could post to.
+func (r *webhookReceiver) logRoutes(addr string) {
+	log := r.settings.Logger
+	for _, rt := range r.sortedRoutes() {
+		if !r.consumes(rt.signal) {
+			if rt.section != "" {
+				log.Warn("The "+rt.section+" section is configured but no "+rt.signal.String()+
+					" pipeline uses this receiver: its deliveries are answered 404",
+					zap.String("path", rt.path), zap.String("missing_pipeline", rt.signal.String()))
+			}
+			continue
+		}
+		if rt.section != "" && rt.auth.open() {
+			log.Warn("The " + rt.section + " section has neither a signature nor required_headers: anyone who can reach " +
+				rt.path + " can post to it")
+		}
+		log.Info("Webhook receiver listening", zap.String("endpoint", addr), zap.String("path", rt.path),
+			zap.String("sender", rt.sender), zap.String("signal", rt.signal.String()))
+	}
+}
+
+// consumes reports whether a pipeline of signal uses this receiver.
+func (r *webhookReceiver) consumes(signal pipeline.Signal) bool {
+	switch signal {
+	case pipeline.SignalTraces:
+		return r.nextTraces != nil
+	case pipeline.SignalLogs:
+		return r.nextLogs != nil
+	}
+	return false
 }
 
 // Shutdown stops accepting requests and waits, bounded by ctx, for those in
@@ -153,14 +172,4 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 	r.telemetry.Shutdown()
 	r.server = nil
 	return err
-}
-
-func (r *webhookReceiver) checkRequiredHeaders(h http.Header) (string, bool) {
-	for _, rh := range r.requiredHeaders {
-		got := sha256.Sum256([]byte(h.Get(rh.name)))
-		if subtle.ConstantTimeCompare(got[:], rh.sum[:]) != 1 {
-			return rh.name, false
-		}
-	}
-	return "", true
 }

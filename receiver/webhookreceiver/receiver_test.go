@@ -603,9 +603,14 @@ func TestHealthAndUnknownPaths(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, resp.status)
 	assert.Equal(t, "GET, HEAD", resp.header.Get("Allow"))
 
+	resp = env.do(http.MethodPost, "/v1/metrics", []byte("{}"), "Content-Type", "application/json")
+	require.Equal(t, http.StatusNotFound, resp.status)
+	assert.Contains(t, resp.body, `no endpoint at "/v1/metrics": send traces to "/v1/traces"`)
+	// The logs path of a receiver that no logs pipeline uses names the
+	// missing pipeline.
 	resp = env.do(http.MethodPost, "/v1/logs", []byte("{}"), "Content-Type", "application/json")
 	require.Equal(t, http.StatusNotFound, resp.status)
-	assert.Contains(t, resp.body, `no endpoint at "/v1/logs": send traces to "/v1/traces"`)
+	assert.Equal(t, `"/v1/logs" is not served: no logs pipeline uses receiver "webhook"; add it to a logs pipeline`, gjson(t, resp.body, "message"))
 
 	noHealth := startReceiver(t, func(c *Config) { c.HealthPath = ""; c.Path = "/hooks/openrouter" }, nil)
 	assert.Equal(t, http.StatusNotFound, noHealth.do(http.MethodGet, "/health", nil).status)

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
+	"go.opentelemetry.io/collector/pipeline"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -102,24 +104,25 @@ var (
 	emptyProtoResponse = []byte{}
 )
 
-// writeSuccess answers 200 with an OTLP ExportTraceServiceResponse, carrying
-// partial success when some spans were rejected.
-func writeSuccess(w http.ResponseWriter, format bodyFormat, rejected int, msg string) {
+// writeSuccess answers 200 with an OTLP export response for signal,
+// carrying partial success when some spans or log records were rejected.
+func writeSuccess(w http.ResponseWriter, format bodyFormat, signal pipeline.Signal, rejected int, msg string) {
 	var body []byte
-	if rejected == 0 {
+	switch {
+	case rejected == 0 && format == formatProto:
+		body = emptyProtoResponse
+	case rejected == 0:
 		body = emptyJSONResponse
-		if format == formatProto {
-			body = emptyProtoResponse
-		}
-	} else {
+	case signal == pipeline.SignalTraces:
 		resp := ptraceotlp.NewExportResponse()
 		resp.PartialSuccess().SetRejectedSpans(int64(rejected))
 		resp.PartialSuccess().SetErrorMessage(msg)
-		if format == formatProto {
-			body, _ = resp.MarshalProto()
-		} else {
-			body, _ = resp.MarshalJSON()
-		}
+		body = marshalResponse(resp, format)
+	default:
+		resp := plogotlp.NewExportResponse()
+		resp.PartialSuccess().SetRejectedLogRecords(int64(rejected))
+		resp.PartialSuccess().SetErrorMessage(msg)
+		body = marshalResponse(resp, format)
 	}
 	if format == formatProto {
 		w.Header().Set("Content-Type", "application/x-protobuf")
@@ -128,4 +131,18 @@ func writeSuccess(w http.ResponseWriter, format bodyFormat, rejected int, msg st
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// marshalResponse encodes an OTLP export response in the request's encoding.
+func marshalResponse(resp interface {
+	MarshalProto() ([]byte, error)
+	MarshalJSON() ([]byte, error)
+}, format bodyFormat) []byte {
+	var body []byte
+	if format == formatProto {
+		body, _ = resp.MarshalProto()
+	} else {
+		body, _ = resp.MarshalJSON()
+	}
+	return body
 }

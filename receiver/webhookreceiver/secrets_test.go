@@ -46,7 +46,7 @@ func secretStartReceiver(t *testing.T, modify func(*Config), next consumer.Trace
 	require.NoError(t, err)
 	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
 	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
-	rcv := r.(*webhookReceiver)
+	rcv := r.(*sharedReceiver).webhookReceiver
 	return &testEnv{t: t, rcv: rcv, sink: sink, tel: tel, base: "http://" + rcv.addr}, logs
 }
 

@@ -1,4 +1,4 @@
-package webhookreceiver
+package otlp
 
 import (
 	"encoding/base64"
@@ -12,10 +12,27 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
+const (
+	traceA = "5b8efff798038103d269b633813fc60c"
+	spanA  = "eee19b7ec3c1b174"
+)
+
+// decodeResult is what DecodeTraces returned, for the tests.
+type decodeResult struct {
+	traces        ptrace.Traces
+	rejected      int
+	rejectMessage string
+	repairs       RepairCounts
+}
+
 func decodeWith(t *testing.T, lenient bool, body string) (decodeResult, error) {
 	t.Helper()
-	r := &webhookReceiver{cfg: &Config{Lenient: lenient}}
-	return r.decode(formatJSON, []byte(body))
+	return decodeTracesAs(JSON, lenient, []byte(body))
+}
+
+func decodeTracesAs(enc Encoding, lenient bool, body []byte) (decodeResult, error) {
+	td, res, err := DecodeTraces(enc, body, lenient)
+	return decodeResult{traces: td, rejected: res.Rejected, rejectMessage: res.RejectMessage, repairs: res.Repairs}, err
 }
 
 // oneSpan wraps span fields into a payload with one span.
@@ -205,8 +222,8 @@ func assertAttr(t *testing.T, s ptrace.Span, key string, want any) {
 	assert.Equal(t, want, v.AsRaw())
 }
 
-func repairCount(c repairCounts, name string) int {
-	for k, n := range c.all() {
+func repairCount(c RepairCounts, name string) int {
+	for k, n := range c.All() {
 		if k == name {
 			return n
 		}
@@ -295,12 +312,11 @@ func TestProtobufBody(t *testing.T) {
 	s.Attributes().PutStr("gen_ai.usage.prompt_tokens", "9")
 	pb, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(td)
 	require.NoError(t, err)
-	r := &webhookReceiver{cfg: &Config{Lenient: true}}
-	res, err := r.decode(formatProto, pb)
+	res, err := decodeTracesAs(Proto, true, pb)
 	require.NoError(t, err)
 	assertAttr(t, firstSpan(t, res.traces), "gen_ai.usage.prompt_tokens", int64(9))
 
-	_, err = r.decode(formatProto, []byte{0xff, 0xff, 0xff})
+	_, err = decodeTracesAs(Proto, true, []byte{0xff, 0xff, 0xff})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "body is not a valid OTLP protobuf ExportTraceServiceRequest")
 }
@@ -330,4 +346,10 @@ func TestAppendJSONString(t *testing.T) {
 	var back string
 	require.NoError(t, json.Unmarshal(out, &back))
 	assert.Equal(t, in, back)
+}
+
+// oneRecord wraps log record fields into a payload with one record.
+func oneRecord(fields string) string {
+	return `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},` +
+		`"scopeLogs":[{"scope":{"name":"s"},"logRecords":[{"traceId":"` + traceA + `","spanId":"` + spanA + `"` + fields + `}]}]}]}`
 }

@@ -1,0 +1,146 @@
+package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
+
+import (
+	"encoding/hex"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pipeline"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
+)
+
+// batch is what one request decoded into, whatever its sender: traces or
+// logs, and what dedup needs to know of them.
+type batch struct {
+	signal pipeline.Signal
+	traces ptrace.Traces
+	logs   plog.Logs
+	otlp.Result
+	// deliveryID identifies the delivery when its body does (Helicone's
+	// request_id); "" when it does not.
+	deliveryID string
+	// itemIDs, when set, identify each log record, in order (OpenRouter
+	// event ids).
+	itemIDs []string
+	// tests counts test events that are answered and not forwarded.
+	tests int
+}
+
+// decodeFunc turns the body of a request to a route into a batch. arrival is
+// when the request came, for senders whose data has no time of its own.
+type decodeFunc func(r *webhookReceiver, format bodyFormat, body []byte, arrival time.Time) (*batch, error)
+
+func encodingOf(format bodyFormat) otlp.Encoding {
+	if format == formatProto {
+		return otlp.Proto
+	}
+	return otlp.JSON
+}
+
+func decodeOTLPTraces(r *webhookReceiver, format bodyFormat, body []byte, _ time.Time) (*batch, error) {
+	td, res, err := otlp.DecodeTraces(encodingOf(format), body, r.cfg.Lenient)
+	if err != nil {
+		return nil, err
+	}
+	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, nil
+}
+
+func decodeOTLPLogs(r *webhookReceiver, format bodyFormat, body []byte, _ time.Time) (*batch, error) {
+	ld, res, err := otlp.DecodeLogs(encodingOf(format), body, r.cfg.Lenient)
+	if err != nil {
+		return nil, err
+	}
+	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, nil
+}
+
+func decodeOpenRouterEvents(_ *webhookReceiver, _ bodyFormat, body []byte, arrival time.Time) (*batch, error) {
+	ev, err := openrouterevents.Decode(body, arrival)
+	if err != nil {
+		return nil, err
+	}
+	return &batch{signal: pipeline.SignalLogs, logs: ev.Logs, itemIDs: ev.IDs, tests: ev.Tests}, nil
+}
+
+// count is the number of spans or log records.
+func (b *batch) count() int {
+	if b.signal == pipeline.SignalTraces {
+		return b.traces.SpanCount()
+	}
+	return b.logs.LogRecordCount()
+}
+
+// itemKeys returns the dedup key of each item, in walk order, namespaced by
+// sender, or nil when the items have no identity (OTLP log records).
+func (b *batch) itemKeys(sender string) []string {
+	switch {
+	case b.itemIDs != nil:
+		keys := make([]string, len(b.itemIDs))
+		for i, id := range b.itemIDs {
+			keys[i] = sender + ":e:" + id
+		}
+		return keys
+	case b.signal == pipeline.SignalTraces:
+		keys := make([]string, 0, b.traces.SpanCount())
+		prefix := sender + ":s:"
+		var buf [len(":s:") + 48]byte
+		rss := b.traces.ResourceSpans()
+		for i := 0; i < rss.Len(); i++ {
+			sss := rss.At(i).ScopeSpans()
+			for j := 0; j < sss.Len(); j++ {
+				spans := sss.At(j).Spans()
+				for k := 0; k < spans.Len(); k++ {
+					tid, sid := spans.At(k).TraceID(), spans.At(k).SpanID()
+					hex.Encode(buf[:32], tid[:])
+					hex.Encode(buf[32:48], sid[:])
+					keys = append(keys, prefix+string(buf[:48]))
+				}
+			}
+		}
+		return keys
+	}
+	return nil
+}
+
+// remove removes the items at the given walk-order positions (ascending),
+// and containers left empty.
+func (b *batch) remove(drop []int) {
+	if len(drop) == 0 {
+		return
+	}
+	pos, next := 0, 0
+	gone := func() bool {
+		remove := next < len(drop) && drop[next] == pos
+		pos++
+		if remove {
+			next++
+		}
+		return remove
+	}
+	if b.signal == pipeline.SignalTraces {
+		b.traces.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
+			rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
+				ss.Spans().RemoveIf(func(ptrace.Span) bool { return gone() })
+				return ss.Spans().Len() == 0
+			})
+			return rs.ScopeSpans().Len() == 0
+		})
+		return
+	}
+	b.logs.ResourceLogs().RemoveIf(func(rl plog.ResourceLogs) bool {
+		rl.ScopeLogs().RemoveIf(func(sl plog.ScopeLogs) bool {
+			sl.LogRecords().RemoveIf(func(plog.LogRecord) bool { return gone() })
+			return sl.LogRecords().Len() == 0
+		})
+		return rl.ScopeLogs().Len() == 0
+	})
+}
+
+// Attributes that keep an ID the lenient decoder had to replace.
+const (
+	AttrOriginalTraceID      = otlp.AttrOriginalTraceID
+	AttrOriginalSpanID       = otlp.AttrOriginalSpanID
+	AttrOriginalParentSpanID = otlp.AttrOriginalParentSpanID
+)

@@ -1,0 +1,159 @@
+package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/pipeline"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+)
+
+// Sender names, as the `sender` attribute of the receiver's metrics and the
+// namespace of their dedup keys.
+const (
+	senderOTLP             = "otlp"
+	senderOpenRouterEvents = "openrouter_events"
+)
+
+// headerOpenRouterSignature carries OpenRouter's event-webhook signature.
+const headerOpenRouterSignature = "X-OpenRouter-Signature"
+
+// route is one path of the receiver: a sender's format and authentication,
+// and the signal its data goes to. Everything else about a request (methods,
+// content types, limits, dedup, status codes, telemetry) is handled once, in
+// handler.go, for every route.
+type route struct {
+	path   string
+	sender string
+	// section is the config key of a sender section, "" for the OTLP paths.
+	section string
+	signal  pipeline.Signal
+	auth    *auth
+	// otlp: the route takes OTLP JSON and protobuf, answers in OTLP and
+	// drops repeated webhook-ids; the other senders send JSON only.
+	otlp   bool
+	decode decodeFunc
+}
+
+// buildRoutes returns the routes of cfg by path.
+func buildRoutes(cfg *Config) (map[string]*route, error) {
+	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), "")
+	if err != nil {
+		return nil, err
+	}
+	routes := map[string]*route{
+		cfg.Path: {path: cfg.Path, sender: senderOTLP, signal: pipeline.SignalTraces, auth: topAuth, otlp: true, decode: decodeOTLPTraces},
+	}
+	if cfg.LogsPath != "" {
+		routes[cfg.LogsPath] = &route{path: cfg.LogsPath, sender: senderOTLP, signal: pipeline.SignalLogs, auth: topAuth, otlp: true, decode: decodeOTLPLogs}
+	}
+	if s := cfg.OpenRouterEvents.Get(); s != nil {
+		a, err := newAuth(s.RequiredHeaders, s.Signature.Get(), headerOpenRouterSignature)
+		if err != nil {
+			return nil, fmt.Errorf("openrouter_events: %w", err)
+		}
+		routes[s.Path] = &route{path: s.Path, sender: senderOpenRouterEvents, section: "openrouter_events",
+			signal: pipeline.SignalLogs, auth: a, decode: decodeOpenRouterEvents}
+	}
+	return routes, nil
+}
+
+func (r *webhookReceiver) sortedRoutes() []*route {
+	out := make([]*route, 0, len(r.routes))
+	for _, rt := range r.routes {
+		out = append(out, rt)
+	}
+	slices.SortFunc(out, func(a, b *route) int { return strings.Compare(a.path, b.path) })
+	return out
+}
+
+// ServeHTTP routes requests to the senders' paths and the health path.
+func (r *webhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	for k, v := range r.responseHeaders.Iter {
+		w.Header().Set(k, string(v))
+	}
+	if rt, ok := r.routes[req.URL.Path]; ok {
+		r.handle(w, req, rt)
+		return
+	}
+	if req.URL.Path == r.cfg.HealthPath && r.cfg.HealthPath != "" {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", allowHealth)
+			writeError(w, formatText, http.StatusMethodNotAllowed, "method "+req.Method+" is not allowed on the health path: use GET")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+		return
+	}
+	writeError(w, formatText, http.StatusNotFound, fmt.Sprintf("no endpoint at %q: %s", req.URL.Path, r.pathsHint()))
+}
+
+// pathsHint tells where each signal and sender goes, for a 404.
+func (r *webhookReceiver) pathsHint() string {
+	hint := fmt.Sprintf("send traces to %q", r.cfg.Path)
+	for _, rt := range r.sortedRoutes() {
+		switch {
+		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
+		case rt.section != "":
+			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
+		default:
+			hint += fmt.Sprintf(", logs to %q", rt.path)
+		}
+	}
+	return hint
+}
+
+// auth is the authentication of a path: required headers and a signature.
+type auth struct {
+	required []requiredHeader
+	verifier *signature.Verifier
+}
+
+// requiredHeader keeps the SHA-256 of the expected value: comparing digests
+// of equal length, in constant time, reveals neither the value nor its length.
+type requiredHeader struct {
+	name string
+	sum  [sha256.Size]byte
+}
+
+// newAuth builds the authentication of a path; defaultHeader is the
+// sender's signature header when the config names none.
+func newAuth(required map[string]configopaque.String, sig *SignatureConfig, defaultHeader string) (*auth, error) {
+	a := &auth{}
+	for name, value := range required {
+		a.required = append(a.required, requiredHeader{
+			name: http.CanonicalHeaderKey(name),
+			sum:  sha256.Sum256([]byte(value)),
+		})
+	}
+	if sig != nil {
+		v, err := sig.verifier(defaultHeader)
+		if err != nil {
+			return nil, err
+		}
+		a.verifier = v
+	}
+	return a, nil
+}
+
+// open reports whether anyone may post.
+func (a *auth) open() bool { return len(a.required) == 0 && a.verifier == nil }
+
+func (a *auth) checkRequiredHeaders(h http.Header) (string, bool) {
+	for _, rh := range a.required {
+		got := sha256.Sum256([]byte(h.Get(rh.name)))
+		if subtle.ConstantTimeCompare(got[:], rh.sum[:]) != 1 {
+			return rh.name, false
+		}
+	}
+	return "", true
+}
