@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -22,18 +24,33 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
-// testEnv is a receiver serving on a loopback port, its sink and telemetry.
+// testEnv is a receiver serving on a loopback port, its sinks and telemetry.
 type testEnv struct {
 	t    *testing.T
 	rcv  *webhookReceiver
 	sink *consumertest.TracesSink
+	logs *consumertest.LogsSink
 	tel  *componenttest.Telemetry
 	base string
 }
 
 // startReceiver starts the receiver with the default config changed by
-// modify, feeding next (a TracesSink when nil).
+// modify, in a traces pipeline only, feeding next (a TracesSink when nil).
 func startReceiver(t *testing.T, modify func(*Config), next consumer.Traces) *testEnv {
+	t.Helper()
+	return startPipelines(t, modify, next, nil, true, false)
+}
+
+// startBoth starts one receiver used by a traces and a logs pipeline, each
+// feeding a sink.
+func startBoth(t *testing.T, modify func(*Config)) *testEnv {
+	t.Helper()
+	return startPipelines(t, modify, nil, nil, true, true)
+}
+
+// startPipelines creates the receiver for the pipelines asked for (sinks
+// where next is nil), as the collector does: every create call before Start.
+func startPipelines(t *testing.T, modify func(*Config), nextTraces consumer.Traces, nextLogs consumer.Logs, traces, logs bool) *testEnv {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ServerConfig.NetAddr.Endpoint = "localhost:0"
@@ -44,16 +61,32 @@ func startReceiver(t *testing.T, modify func(*Config), next consumer.Traces) *te
 
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	sink := new(consumertest.TracesSink)
-	if next == nil {
-		next = sink
+	env := &testEnv{t: t, sink: new(consumertest.TracesSink), logs: new(consumertest.LogsSink), tel: tel}
+	if nextTraces == nil {
+		nextTraces = env.sink
 	}
-	r, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tel), cfg, next)
-	require.NoError(t, err)
-	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
-	rcv := r.(*sharedReceiver).webhookReceiver
-	return &testEnv{t: t, rcv: rcv, sink: sink, tel: tel, base: "http://" + rcv.addr}
+	if nextLogs == nil {
+		nextLogs = env.logs
+	}
+	set := metadatatest.NewSettings(tel)
+	var components []component.Component
+	if traces {
+		r, err := NewFactory().CreateTraces(context.Background(), set, cfg, nextTraces)
+		require.NoError(t, err)
+		components = append(components, r)
+	}
+	if logs {
+		r, err := NewFactory().CreateLogs(context.Background(), set, cfg, nextLogs)
+		require.NoError(t, err)
+		components = append(components, r)
+	}
+	for _, c := range components {
+		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))
+		t.Cleanup(func() { require.NoError(t, c.Shutdown(context.Background())) })
+	}
+	env.rcv = components[0].(*sharedReceiver).webhookReceiver
+	env.base = "http://" + env.rcv.addr
+	return env
 }
 
 type response struct {
@@ -148,4 +181,25 @@ func decodeHex(t *testing.T, s string) []byte {
 	b, err := hex.DecodeString(s)
 	require.NoError(t, err)
 	return b
+}
+
+// records returns every log record the logs pipeline received, in order.
+func (e *testEnv) records() []plog.LogRecord {
+	return recordsIn(e.logs.AllLogs()...)
+}
+
+func recordsIn(lds ...plog.Logs) []plog.LogRecord {
+	var out []plog.LogRecord
+	for _, ld := range lds {
+		rls := ld.ResourceLogs()
+		for i := 0; i < rls.Len(); i++ {
+			sls := rls.At(i).ScopeLogs()
+			for j := 0; j < sls.Len(); j++ {
+				for k := 0; k < sls.At(j).LogRecords().Len(); k++ {
+					out = append(out, sls.At(j).LogRecords().At(k))
+				}
+			}
+		}
+	}
+	return out
 }

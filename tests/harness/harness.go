@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -285,4 +286,56 @@ func ReadRepoFile(t testing.TB, rel string) []byte {
 	b, err := os.ReadFile(filepath.Join(RepoRoot, rel))
 	require.NoError(t, err)
 	return b
+}
+
+// ReadLogsExport reads what a file exporter in a logs pipeline wrote: one
+// OTLP JSON request a line. A line still being written is ignored.
+func ReadLogsExport(t testing.TB, path string) []plog.Logs {
+	t.Helper()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	require.NoError(t, err)
+	defer f.Close()
+	var out []plog.Logs
+	sc := bufio.NewReader(f)
+	for {
+		line, err := sc.ReadBytes('\n')
+		if err != nil {
+			break
+		}
+		ld, uerr := (&plog.JSONUnmarshaler{}).UnmarshalLogs(line)
+		require.NoError(t, uerr, "file exporter line: %s", line)
+		out = append(out, ld)
+	}
+	return out
+}
+
+// RecordsIn returns every log record of lds.
+func RecordsIn(lds []plog.Logs) []plog.LogRecord {
+	var out []plog.LogRecord
+	for _, ld := range lds {
+		rls := ld.ResourceLogs()
+		for i := 0; i < rls.Len(); i++ {
+			sls := rls.At(i).ScopeLogs()
+			for j := 0; j < sls.Len(); j++ {
+				for k := 0; k < sls.At(j).LogRecords().Len(); k++ {
+					out = append(out, sls.At(j).LogRecords().At(k))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// WaitForRecords waits until the file at path holds at least n log records.
+func WaitForRecords(t testing.TB, path string, n int) []plog.LogRecord {
+	t.Helper()
+	var records []plog.LogRecord
+	require.Eventually(t, func() bool {
+		records = RecordsIn(ReadLogsExport(t, path))
+		return len(records) >= n
+	}, 30*time.Second, 100*time.Millisecond, "waiting for %d log records in %s", n, path)
+	return records
 }

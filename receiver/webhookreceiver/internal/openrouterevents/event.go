@@ -73,9 +73,6 @@ func readEvent(raw json.RawMessage, where string) (*event, error) {
 		return nil, fmt.Errorf("%s.created_at: not an RFC 3339 time: %q", where, shorten(createdText))
 	}
 	ev.created = t
-	// id and type lead the attributes, as they do in the event.
-	ev.attrs.PutStr(AttrEventID, ev.id)
-	ev.attrs.PutStr(AttrEventType, ev.typ)
 	return ev, nil
 }
 
@@ -242,8 +239,20 @@ func (ev *event) fill(lr plog.LogRecord, raw json.RawMessage) {
 		lr.SetSeverityNumber(plog.SeverityNumberInfo)
 		lr.SetSeverityText("INFO")
 	}
-	lr.Body().SetStr(string(bytes.TrimSpace(raw)))
-	ev.attrs.MoveTo(lr.Attributes())
+	var compact bytes.Buffer
+	if json.Compact(&compact, raw) == nil {
+		lr.Body().SetStr(compact.String())
+	} else {
+		lr.Body().SetStr(string(bytes.TrimSpace(raw)))
+	}
+	// id and type lead, as they do in the event.
+	attrs := lr.Attributes()
+	attrs.EnsureCapacity(ev.attrs.Len() + 2)
+	attrs.PutStr(AttrEventID, ev.id)
+	attrs.PutStr(AttrEventType, ev.typ)
+	for k, v := range ev.attrs.All() {
+		v.CopyTo(attrs.PutEmpty(k))
+	}
 }
 
 // warnTypes are the events that announce something to act on.

@@ -1,0 +1,43 @@
+package openrouterevents
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+// FuzzDecode checks that no delivery crashes the decoder, and that what it
+// accepts is whole: one record per event that is not a test, each with its
+// id, type and time, and encodable by the pipeline.
+func FuzzDecode(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "testdata", "openrouter_events", "*.json"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := Decode(body, arrival)
+		if err != nil {
+			require.NotEmpty(t, err.Error())
+			return
+		}
+		require.Equal(t, len(ev.IDs), ev.Logs.LogRecordCount())
+		records := ev.Logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+		for i := 0; i < records.Len(); i++ {
+			r := records.At(i)
+			id, _ := r.Attributes().Get(AttrEventID)
+			require.Equal(t, ev.IDs[i], id.Str())
+			require.NotEmpty(t, ev.IDs[i])
+			require.NotEmpty(t, r.EventName())
+			require.NotEqual(t, TypeTest, r.EventName())
+		}
+		_, err = (&plog.ProtoMarshaler{}).MarshalLogs(ev.Logs)
+		require.NoError(t, err)
+	})
+}
