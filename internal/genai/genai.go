@@ -34,6 +34,11 @@ var contentKeys = []string{
 	"span.output",
 	"trace.input",
 	"trace.output",
+	// Helicone's whole bodies, and the pre-signed URL that grants access
+	// to them.
+	"helicone.request_body",
+	"helicone.response_body",
+	"helicone.request_response_url",
 }
 
 // ContentKeys returns the attribute keys that redaction removes, for

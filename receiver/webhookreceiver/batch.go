@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pipeline"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/helicone"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 )
@@ -64,6 +65,15 @@ func decodeOpenRouterEvents(_ *webhookReceiver, _ bodyFormat, body []byte, arriv
 	return &batch{signal: pipeline.SignalLogs, logs: ev.Logs, itemIDs: ev.IDs, tests: ev.Tests}, nil
 }
 
+func decodeHelicone(_ *webhookReceiver, _ bodyFormat, body []byte, arrival time.Time) (*batch, error) {
+	d, err := helicone.Decode(body, arrival)
+	if err != nil {
+		return nil, err
+	}
+	// The span's IDs come from the request id, and so does the dedup key.
+	return &batch{signal: pipeline.SignalTraces, traces: d.Traces, deliveryID: d.Key}, nil
+}
+
 // count is the number of spans or log records.
 func (b *batch) count() int {
 	if b.signal == pipeline.SignalTraces {
@@ -73,7 +83,8 @@ func (b *batch) count() int {
 }
 
 // itemKeys returns the dedup key of each item, in walk order, namespaced by
-// sender, or nil when the items have no identity (OTLP log records).
+// sender, or nil when the items have no identity of their own (OTLP log
+// records) or the delivery's key stands for them (Helicone's one span).
 func (b *batch) itemKeys(sender string) []string {
 	switch {
 	case b.itemIDs != nil:
@@ -82,7 +93,7 @@ func (b *batch) itemKeys(sender string) []string {
 			keys[i] = sender + ":e:" + id
 		}
 		return keys
-	case b.signal == pipeline.SignalTraces:
+	case b.signal == pipeline.SignalTraces && sender == senderOTLP:
 		keys := make([]string, 0, b.traces.SpanCount())
 		prefix := sender + ":s:"
 		var buf [len(":s:") + 48]byte

@@ -23,7 +23,9 @@ const (
 	defaultHealthPath = "/health"
 	// defaultOpenRouterEventsPath is where OpenRouter's event webhooks post.
 	defaultOpenRouterEventsPath = "/openrouter/events"
-	defaultDedupTTL             = 72 * time.Hour
+	// defaultHeliconePath is where Helicone's webhooks post.
+	defaultHeliconePath = "/helicone"
+	defaultDedupTTL     = 72 * time.Hour
 	// defaultDedupMaxEntries bounds each dedup cache; about 100 bytes an entry.
 	defaultDedupMaxEntries = 100_000
 )
@@ -61,6 +63,9 @@ type Config struct {
 	// OpenRouterEvents, when set, receives OpenRouter's event webhooks
 	// (usage, credit, key and model-status events) as log records.
 	OpenRouterEvents configoptional.Optional[SenderConfig] `mapstructure:"openrouter_events"`
+	// Helicone, when set, receives Helicone's webhooks (one per LLM request)
+	// as GenAI spans.
+	Helicone configoptional.Optional[SenderConfig] `mapstructure:"helicone"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -172,6 +177,9 @@ func (cfg *Config) senders() []configuredSender {
 	var out []configuredSender
 	if s := cfg.OpenRouterEvents.Get(); s != nil {
 		out = append(out, configuredSender{key: "openrouter_events", cfg: s})
+	}
+	if s := cfg.Helicone.Get(); s != nil {
+		out = append(out, configuredSender{key: "helicone", cfg: s})
 	}
 	return out
 }

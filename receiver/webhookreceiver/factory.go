@@ -38,6 +38,7 @@ func createDefaultConfig() component.Config {
 			MaxEntries: defaultDedupMaxEntries,
 		}),
 		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath)),
+		Helicone:         configoptional.Default(defaultSenderConfig(defaultHeliconePath)),
 	}
 }
 

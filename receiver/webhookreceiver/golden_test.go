@@ -40,6 +40,9 @@ func TestGoldenPayloads(t *testing.T) {
 		{payload: "numbers_as_strings.json", expected: "numbers_as_strings_strict.yaml", modify: func(c *Config) { c.Lenient = false }},
 		{payload: "docs_example.json", expected: "docs_example.yaml"},
 		{payload: "agent_trace_uuid_ids.json", expected: "agent_trace_uuid_ids.yaml", rejected: 1},
+		// As live Broadcast spans carry the cost: input, output and total.
+		{payload: "live_chat_total_cost.json", expected: "live_chat_total_cost.yaml"},
+		{payload: "live_chat_total_cost.json", expected: "live_chat_total_cost_semconv.yaml", modify: func(c *Config) { c.Semconv = true }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expected, func(t *testing.T) {

@@ -20,10 +20,14 @@ import (
 const (
 	senderOTLP             = "otlp"
 	senderOpenRouterEvents = "openrouter_events"
+	senderHelicone         = "helicone"
 )
 
-// headerOpenRouterSignature carries OpenRouter's event-webhook signature.
-const headerOpenRouterSignature = "X-OpenRouter-Signature"
+// The signature headers of the senders, their hmac_sha256 defaults.
+const (
+	headerOpenRouterSignature = "X-OpenRouter-Signature"
+	headerHeliconeSignature   = "Helicone-Signature"
+)
 
 // route is one path of the receiver: a sender's format and authentication,
 // and the signal its data goes to. Everything else about a request (methods,
@@ -54,13 +58,26 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	if cfg.LogsPath != "" {
 		routes[cfg.LogsPath] = &route{path: cfg.LogsPath, sender: senderOTLP, signal: pipeline.SignalLogs, auth: topAuth, otlp: true, decode: decodeOTLPLogs}
 	}
-	if s := cfg.OpenRouterEvents.Get(); s != nil {
-		a, err := newAuth(s.RequiredHeaders, s.Signature.Get(), headerOpenRouterSignature)
-		if err != nil {
-			return nil, fmt.Errorf("openrouter_events: %w", err)
+	sections := []struct {
+		cfg    *SenderConfig
+		sender string
+		header string
+		signal pipeline.Signal
+		decode decodeFunc
+	}{
+		{cfg.OpenRouterEvents.Get(), senderOpenRouterEvents, headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
+		{cfg.Helicone.Get(), senderHelicone, headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
+	}
+	for _, s := range sections {
+		if s.cfg == nil {
+			continue
 		}
-		routes[s.Path] = &route{path: s.Path, sender: senderOpenRouterEvents, section: "openrouter_events",
-			signal: pipeline.SignalLogs, auth: a, decode: decodeOpenRouterEvents}
+		a, err := newAuth(s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.header)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.sender, err)
+		}
+		routes[s.cfg.Path] = &route{path: s.cfg.Path, sender: s.sender, section: s.sender,
+			signal: s.signal, auth: a, decode: s.decode}
 	}
 	return routes, nil
 }
@@ -103,6 +120,7 @@ func (r *webhookReceiver) pathsHint() string {
 	for _, rt := range r.sortedRoutes() {
 		switch {
 		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
+			// Named first, or not served.
 		case rt.section != "":
 			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
 		default:
