@@ -182,3 +182,24 @@ func TestSecretsNotInConfigErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), `"Bad Header" is not a valid header name`)
 	assert.NotContains(t, err.Error(), hmacSecret)
 }
+
+// TestHeliconeContentNeverLogged: the pre-signed URL grants access to the
+// bodies, and the bodies are prompts and completions; neither the key nor
+// these appear in any log entry or answer, whatever the delivery.
+func TestHeliconeContentNeverLogged(t *testing.T) {
+	env, logs := secretStartReceiver(t, withHelicone, nil)
+	body := readHelicone(t, "truncated_body.json")
+	secrets := []string{heliconeKey, "X-Amz-Signature=0a1b2c", "Summarise this contract", badHMAC(heliconeKey, body)}
+	var answers strings.Builder
+	for _, resp := range []response{
+		env.postHelicone(body),
+		env.postHelicone(body), // a replay
+		env.do(http.MethodPost, heliconePath, body, "Content-Type", "application/json", headerHeliconeSignature, badHMAC("guess", body)),
+		env.postHelicone(body[:len(body)/2]), // cut: not JSON
+	} {
+		answers.WriteString(resp.body)
+	}
+	secretRequireAbsent(t, "the answers", answers.String(), secrets)
+	secretRequireAbsent(t, "the logs", secretLogText(logs), secrets)
+	require.Len(t, env.spans(), 1)
+}
