@@ -71,6 +71,30 @@ func TestLoadConfig(t *testing.T) {
 				c.Dedup = configoptional.Some(DedupConfig{TTL: time.Hour, MaxEntries: 1000})
 			},
 		},
+		{
+			id: component.NewIDWithName(metadata.Type, "senders"),
+			expected: func(c *Config) {
+				c.LogsPath = ""
+				c.RequiredHeaders = map[string]configopaque.String{"Authorization": "Bearer broadcast-token"}
+				c.OpenRouterEvents = configoptional.Some(SenderConfig{
+					Path: "/openrouter/events",
+					Signature: configoptional.Some(SignatureConfig{
+						Scheme:    signature.SchemeHMACSHA256,
+						Secrets:   []configopaque.String{"openrouter-secret"},
+						Tolerance: signature.DefaultTolerance,
+					}),
+				})
+				c.Helicone = configoptional.Some(SenderConfig{
+					Path:            "/hooks/helicone",
+					RequiredHeaders: map[string]configopaque.String{"X-Source": "helicone"},
+					Signature: configoptional.Some(SignatureConfig{
+						Scheme:    signature.SchemeHMACSHA256,
+						Secrets:   []configopaque.String{"helicone-key"},
+						Tolerance: signature.DefaultTolerance,
+					}),
+				})
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {
@@ -91,6 +115,12 @@ func TestDefaultConfig(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	assert.Equal(t, "localhost:4319", cfg.ServerConfig.NetAddr.Endpoint)
 	assert.Equal(t, "/v1/traces", cfg.Path)
+	assert.Equal(t, "/v1/logs", cfg.LogsPath)
+	assert.False(t, cfg.OpenRouterEvents.HasValue(), "sender sections are off by default")
+	assert.False(t, cfg.Helicone.HasValue())
+	assert.Equal(t, "/openrouter/events", cfg.OpenRouterEvents.GetOrInsertDefault().Path)
+	assert.Equal(t, signature.SchemeHMACSHA256, cfg.OpenRouterEvents.Get().Signature.GetOrInsertDefault().Scheme)
+	assert.Equal(t, "/helicone", cfg.Helicone.GetOrInsertDefault().Path)
 	assert.Equal(t, "/health", cfg.HealthPath)
 	assert.True(t, cfg.Lenient)
 	assert.False(t, cfg.Semconv)
@@ -112,6 +142,40 @@ func TestValidate(t *testing.T) {
 		{name: "empty path", modify: func(c *Config) { c.Path = "" }, errs: []string{`"path" must start with "/"`}},
 		{name: "health path without slash", modify: func(c *Config) { c.HealthPath = "health" }, errs: []string{`"health_path" must start with "/"`}},
 		{name: "health path equals path", modify: func(c *Config) { c.HealthPath = c.Path }, errs: []string{`"health_path" must differ from "path"`}},
+		{name: "logs path without slash", modify: func(c *Config) { c.LogsPath = "logs" }, errs: []string{`"logs_path" must start with "/" or be empty`}},
+		{name: "logs path equals path", modify: func(c *Config) { c.LogsPath = c.Path }, errs: []string{`"logs_path" must differ from "path": both are "/v1/traces"`}},
+		{
+			name:   "section path without slash",
+			modify: func(c *Config) { c.OpenRouterEvents.GetOrInsertDefault().Path = "events" },
+			errs:   []string{`openrouter_events: "path" must start with "/"`},
+		},
+		{
+			name: "two sections on one path",
+			modify: func(c *Config) {
+				c.OpenRouterEvents.GetOrInsertDefault().Path = "/hooks"
+				c.Helicone.GetOrInsertDefault().Path = "/hooks"
+			},
+			errs: []string{`"helicone::path" must differ from "openrouter_events::path": both are "/hooks"`},
+		},
+		{
+			name:   "section on the traces path",
+			modify: func(c *Config) { c.Helicone.GetOrInsertDefault().Path = "/v1/traces" },
+			errs:   []string{`"helicone::path" must differ from "path"`},
+		},
+		{
+			name: "section signature without secrets",
+			modify: func(c *Config) {
+				c.Helicone.GetOrInsertDefault().Signature.GetOrInsertDefault()
+			},
+			errs: []string{`helicone: signature: "secrets" must list at least one secret`},
+		},
+		{
+			name: "section required header",
+			modify: func(c *Config) {
+				c.OpenRouterEvents.GetOrInsertDefault().RequiredHeaders = map[string]configopaque.String{"X-Token": ""}
+			},
+			errs: []string{`openrouter_events: required_headers: value of "X-Token" is empty`},
+		},
 		{
 			name:   "bad required header name",
 			modify: func(c *Config) { c.RequiredHeaders = map[string]configopaque.String{"Bad Header": "x"} },
