@@ -27,6 +27,7 @@ import (
 // examples/*.yaml is checked as well.
 var exampleDocumented = []string{
 	"examples/openrouter-to-otlp.yaml",
+	"examples/llm-gateways.yaml",
 	"examples/signed-webhook-persistent-queue.yaml",
 	"examples/sidecar.yaml",
 	"examples/gateway.yaml",
