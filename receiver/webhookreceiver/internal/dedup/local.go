@@ -1,0 +1,92 @@
+package dedup // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
+
+import (
+	"strconv"
+	"sync"
+)
+
+// reservation is a key this process reserved and has not finished.
+type reservation struct {
+	expires int64 // unix nanoseconds: the lease
+	// token and slot make the value the reservation holds in Redis (see
+	// value). token is empty for storage, and before Start.
+	token string
+	slot  int32
+}
+
+// value is the reservation's value in Redis: its call's token and the
+// key's position in the call, so that one token serves a whole call.
+func (r reservation) value() string { return r.token + strconv.Itoa(int(r.slot)) }
+
+// local is what this process knows in front of a storage or redis backend:
+// keys it accepted or found accepted (a bounded cache, so that repeats cost
+// no backend call) and its own unfinished reservations.
+type local struct {
+	mu       sync.Mutex
+	done     *spaces
+	inflight map[string]reservation
+}
+
+func newLocal(maxEntries int) *local {
+	return &local{done: newSpaces(maxEntries), inflight: map[string]reservation{}}
+}
+
+// screen answers the keys this process knows: Done from the cache, InFlight
+// for its own live reservations. It returns the positions of the others,
+// which only the backend can answer. The caller holds l.mu.
+func (l *local) screen(keys []string, states []State, now int64) (hits int, pending []int) {
+	for i, key := range keys {
+		if _, ok := l.done.doneUntil(key, now); ok {
+			states[i] = Done
+			hits++
+			continue
+		}
+		if r, ok := l.inflight[key]; ok {
+			if r.expires > now {
+				states[i] = InFlight
+				continue
+			}
+			delete(l.inflight, key)
+		}
+		if pending == nil {
+			pending = make([]int, 0, len(keys)-i)
+		}
+		pending = append(pending, i)
+	}
+	return hits, pending
+}
+
+// prune forgets reservations whose lease ended without a Finish.
+func (l *local) prune(now int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for key, r := range l.inflight {
+		if r.expires <= now {
+			delete(l.inflight, key)
+		}
+	}
+}
+
+// reservations returns this process's reservations of keys (zero for keys
+// it does not hold).
+func (l *local) reservations(keys []string) []reservation {
+	out := make([]reservation, len(keys))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, key := range keys {
+		out[i] = l.inflight[key]
+	}
+	return out
+}
+
+// finish ends keys' reservations; accepted keys are cached until expires.
+func (l *local) finish(keys []string, accepted bool, expires int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, key := range keys {
+		delete(l.inflight, key)
+		if accepted {
+			l.done.add(key, entry{expires: expires, done: true})
+		}
+	}
+}

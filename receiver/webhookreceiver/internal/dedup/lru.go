@@ -1,0 +1,77 @@
+package dedup // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
+
+import (
+	"strings"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+// entry is what a cache knows of a key.
+type entry struct {
+	expires int64 // unix nanoseconds
+	done    bool  // accepted; otherwise reserved by a request in flight
+}
+
+// spaces is a set of bounded LRU caches, one a namespace (a key up to its
+// second ':', e.g. "otlp:s:"), so that a flood of one kind of key (spans)
+// never evicts another (delivery ids). Not safe for concurrent use.
+type spaces struct {
+	max    int
+	byName map[string]*simplelru.LRU[string, entry]
+	// The last namespace used: consecutive keys of a call almost always
+	// share it, and a string compare is cheaper than a map lookup.
+	lastName string
+	last     *simplelru.LRU[string, entry]
+}
+
+func newSpaces(maxEntries int) *spaces {
+	return &spaces{max: maxEntries, byName: map[string]*simplelru.LRU[string, entry]{}}
+}
+
+// namespace returns key up to and including its second ':', or "" for a
+// key with fewer than two.
+func namespace(key string) string {
+	i := strings.IndexByte(key, ':')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(key[i+1:], ':')
+	if j < 0 {
+		return ""
+	}
+	return key[:i+j+2]
+}
+
+// of returns the cache of key's namespace, creating it on first use.
+func (s *spaces) of(key string) *simplelru.LRU[string, entry] {
+	name := namespace(key)
+	if s.last != nil && name == s.lastName {
+		return s.last
+	}
+	c, ok := s.byName[name]
+	if !ok {
+		// Clone: name is a slice of a caller's key.
+		name = strings.Clone(name)
+		c, _ = simplelru.NewLRU[string, entry](s.max, nil) // fails only for a size <= 0, which Check refuses
+		s.byName[name] = c
+	}
+	s.lastName, s.last = name, c
+	return c
+}
+
+// doneUntil reports whether key is accepted at now, and until when.
+func (s *spaces) doneUntil(key string, now int64) (int64, bool) {
+	e, ok := s.of(key).Get(key)
+	if !ok || !e.done {
+		return 0, false
+	}
+	if e.expires <= now {
+		s.of(key).Remove(key)
+		return 0, false
+	}
+	return e.expires, true
+}
+
+func (s *spaces) add(key string, e entry) { s.of(key).Add(key, e) }
+
+func (s *spaces) remove(key string) { s.of(key).Remove(key) }
