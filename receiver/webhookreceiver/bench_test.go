@@ -25,7 +25,6 @@ package webhookreceiver
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -40,7 +39,6 @@ import (
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
@@ -310,58 +308,4 @@ func benchHTTP(b *testing.B, spans int, url string, counter *benchCounter) {
 		n++
 	}
 	benchReport(b, n, spans, counter)
-}
-
-// BenchmarkDedup measures dedup alone at its default size, full, on
-// requests of distinct spans: the keys of one delivery and its spans built,
-// reserved and finished as an accepted request does.
-func BenchmarkDedup(b *testing.B) {
-	for _, spans := range []int{1, 100} {
-		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
-			d := newDedup(defaultDedupTTL, defaultDedupMaxEntries)
-			td := benchdata.Traces(spans)
-			ss := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
-			run := benchdata.NewRun()
-			var seq uint64
-			next := func() []string {
-				seq++
-				var tid [16]byte
-				binary.BigEndian.PutUint64(tid[:8], run)
-				binary.BigEndian.PutUint64(tid[8:], seq)
-				for i := 0; i < ss.Len(); i++ {
-					ss.At(i).SetTraceID(tid)
-				}
-				return append([]string{senderOTLP + ":d:" + benchdata.DeliveryID(run, seq)},
-					(&batch{signal: pipeline.SignalTraces, traces: td}).itemKeys(senderOTLP)...)
-			}
-			ctx := context.Background()
-			for range 2 * defaultDedupMaxEntries / spans {
-				keys := next()
-				_, _ = d.Reserve(ctx, keys)
-				d.Finish(ctx, keys, true)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				b.StopTimer()
-				var tid [16]byte
-				seq++
-				binary.BigEndian.PutUint64(tid[:8], run)
-				binary.BigEndian.PutUint64(tid[8:], seq)
-				for i := 0; i < ss.Len(); i++ {
-					ss.At(i).SetTraceID(tid)
-				}
-				id := benchdata.DeliveryID(run, seq)
-				b.StartTimer()
-				keys := append([]string{senderOTLP + ":d:" + id}, (&batch{signal: pipeline.SignalTraces, traces: td}).itemKeys(senderOTLP)...)
-				states, _ := d.Reserve(ctx, keys)
-				for _, st := range states {
-					if st != stateNew {
-						b.Fatal("key seen before")
-					}
-				}
-				d.Finish(ctx, keys, true)
-			}
-			b.ReportMetric(float64(b.N*spans)/b.Elapsed().Seconds(), "spans/s")
-		})
-	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
 const (
@@ -103,17 +104,10 @@ type SignatureConfig struct {
 	_ struct{}
 }
 
-// DedupConfig configures dropping of duplicate deliveries and spans.
-type DedupConfig struct {
-	// TTL is how long an accepted webhook-id or span is remembered.
-	TTL time.Duration `mapstructure:"ttl"`
-	// MaxEntries bounds each cache (delivery ids, span ids); the least
-	// recently seen entries are forgotten first.
-	MaxEntries int `mapstructure:"max_entries"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
+// DedupConfig configures dropping of duplicate deliveries, spans and events:
+// the backend that keeps the state (memory, storage, redis), the TTL, bounds
+// and the failure policy. See the dedup package.
+type DedupConfig = dedup.Config
 
 var (
 	errPathRequired      = errors.New(`"path" must start with "/"`)
@@ -156,12 +150,7 @@ func (cfg *Config) Validate() error {
 	}
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
-		if d.TTL <= 0 {
-			errs = append(errs, fmt.Errorf("dedup: \"ttl\" must be positive, got %s", d.TTL))
-		}
-		if d.MaxEntries <= 0 {
-			errs = append(errs, fmt.Errorf("dedup: \"max_entries\" must be positive, got %d", d.MaxEntries))
-		}
+		errs = append(errs, prefixed("dedup: ", d.Check())...)
 	}
 	return errors.Join(errs...)
 }
@@ -201,6 +190,22 @@ func (cfg *Config) validatePathsDiffer() []error {
 		}
 	}
 	return errs
+}
+
+// prefixed names the section of each error err joins.
+func prefixed(prefix string, err error) []error {
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		list = joined.Unwrap()
+	}
+	out := make([]error, len(list))
+	for i, e := range list {
+		out[i] = fmt.Errorf("%s%w", prefix, e)
+	}
+	return out
 }
 
 // validateAuth checks required headers and a signature; prefix names the

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
 )
 
@@ -68,7 +69,35 @@ func TestLoadConfig(t *testing.T) {
 					Secrets:   []configopaque.String{"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
 					Tolerance: time.Minute,
 				})
-				c.Dedup = configoptional.Some(DedupConfig{TTL: time.Hour, MaxEntries: 1000})
+				d := dedup.NewDefaultConfig()
+				d.TTL, d.MaxEntries = time.Hour, 1000
+				c.Dedup = configoptional.Some(d)
+			},
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "redis"),
+			expected: func(c *Config) {
+				d := dedup.NewDefaultConfig()
+				d.Backend = dedup.BackendRedis
+				d.TTL = 73 * time.Hour
+				d.OnError = dedup.OnErrorRetry
+				d.Lease = 30 * time.Second
+				d.Redis.Endpoint = "redis.observability.svc:6379"
+				d.Redis.Password = "redis-password"
+				d.Redis.DB = 2
+				d.Redis.KeyPrefix = "gateway:"
+				d.Redis.Timeout = 250 * time.Millisecond
+				d.Redis.PoolSize = 20
+				c.Dedup = configoptional.Some(d)
+			},
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "storage"),
+			expected: func(c *Config) {
+				d := dedup.NewDefaultConfig()
+				d.Backend = dedup.BackendStorage
+				d.Storage = component.MustNewIDWithName("file_storage", "dedup")
+				c.Dedup = configoptional.Some(d)
 			},
 		},
 		{
@@ -239,6 +268,16 @@ func TestValidate(t *testing.T) {
 		},
 		{name: "zero dedup ttl", modify: func(c *Config) { c.Dedup.Get().TTL = 0 }, errs: []string{`dedup: "ttl" must be positive`}},
 		{name: "zero dedup entries", modify: func(c *Config) { c.Dedup.Get().MaxEntries = 0 }, errs: []string{`dedup: "max_entries" must be positive`}},
+		{
+			name:   "unknown dedup backend, and a bad policy",
+			modify: func(c *Config) { c.Dedup.Get().Backend = "etcd"; c.Dedup.Get().OnError = "drop" },
+			errs:   []string{`dedup: "backend" must be memory, storage or redis, got "etcd"`, `dedup: "on_error" must be accept or retry, got "drop"`},
+		},
+		{
+			name:   "storage backend without a storage extension",
+			modify: func(c *Config) { c.Dedup.Get().Backend = dedup.BackendStorage },
+			errs:   []string{`dedup: "storage" must name a storage extension`},
+		},
 		{
 			name: "several problems at once",
 			modify: func(c *Config) {

@@ -2,9 +2,10 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 
 import (
 	"context"
-	"strings"
 
 	"go.opentelemetry.io/collector/pipeline"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
 // reservation is what dedup decided for one request.
@@ -58,11 +59,12 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 
 	states, err := r.dedup.Reserve(ctx, keys)
 	if err != nil {
+		// on_error: retry, and the backend failed: nothing was reserved.
 		return reservation{busy: "deduplication is unavailable, retry later: " + err.Error()}
 	}
 	var res reservation
 	for i, st := range states {
-		if st == stateNew {
+		if st == dedup.New {
 			res.keys = append(res.keys, keys[i])
 		}
 	}
@@ -72,10 +74,10 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 	}
 	if first == 1 {
 		switch states[0] {
-		case stateDone:
+		case dedup.Done:
 			r.finish(ctx, res.keys, false)
 			return reservation{duplicate: true}
-		case stateInFlight:
+		case dedup.InFlight:
 			return release("delivery " + deliveryID + " is being processed by a concurrent request: retry later")
 		}
 	}
@@ -84,9 +86,9 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 		switch {
 		case k < 0:
 			drop = append(drop, i)
-		case states[k] == stateDone:
+		case states[k] == dedup.Done:
 			drop = append(drop, i)
-		case states[k] == stateInFlight:
+		case states[k] == dedup.InFlight:
 			return release(itemsNoun(b.signal) + " of this request are being processed by a concurrent request: retry later")
 		}
 	}
@@ -103,10 +105,11 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 }
 
 // finish keeps the reserved keys when the pipeline accepted the data and
-// forgets them otherwise, so that a retry is not taken for a duplicate.
+// forgets them otherwise, so that a retry is not taken for a duplicate. It
+// runs even when the sender has gone: the pipeline's answer stands.
 func (r *webhookReceiver) finish(ctx context.Context, keys []string, accepted bool) {
 	if r.dedup != nil && len(keys) > 0 {
-		r.dedup.Finish(ctx, keys, accepted)
+		r.dedup.Finish(context.WithoutCancel(ctx), keys, accepted)
 	}
 }
 
@@ -115,15 +118,4 @@ func itemsNoun(signal pipeline.Signal) string {
 		return "spans"
 	}
 	return "log records"
-}
-
-// namespaceOf is a key's sender and kind: the memory backend keeps one cache
-// each, so that a flood of spans never evicts delivery ids.
-func namespaceOf(key string) string {
-	if i := strings.IndexByte(key, ':'); i >= 0 {
-		if j := strings.IndexByte(key[i+1:], ':'); j >= 0 {
-			return key[:i+1+j]
-		}
-	}
-	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/receiver"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
 )
 
@@ -27,16 +28,13 @@ func createDefaultConfig() component.Config {
 	server := confighttp.NewDefaultServerConfig()
 	server.NetAddr.Endpoint = defaultEndpoint
 	return &Config{
-		ServerConfig: server,
-		Path:         defaultPath,
-		LogsPath:     defaultLogsPath,
-		HealthPath:   defaultHealthPath,
-		Lenient:      true,
-		Signature:    configoptional.Default(SignatureConfig{Tolerance: signature.DefaultTolerance}),
-		Dedup: configoptional.Some(DedupConfig{
-			TTL:        defaultDedupTTL,
-			MaxEntries: defaultDedupMaxEntries,
-		}),
+		ServerConfig:     server,
+		Path:             defaultPath,
+		LogsPath:         defaultLogsPath,
+		HealthPath:       defaultHealthPath,
+		Lenient:          true,
+		Signature:        configoptional.Default(SignatureConfig{Tolerance: signature.DefaultTolerance}),
+		Dedup:            configoptional.Some(dedup.NewDefaultConfig()),
 		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath)),
 		Helicone:         configoptional.Default(defaultSenderConfig(defaultHeliconePath)),
 	}

@@ -3,6 +3,7 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadata"
 )
 
@@ -39,7 +41,7 @@ type webhookReceiver struct {
 
 	routes          map[string]*route
 	responseHeaders configopaque.MapList
-	dedup           *dedup
+	dedup           *dedup.Deduplicator
 	maxBodySize     int64
 
 	mu       sync.Mutex
@@ -71,9 +73,6 @@ func newReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, error) {
 	if r.routes, err = buildRoutes(cfg); err != nil {
 		return nil, err
 	}
-	if d := cfg.Dedup.Get(); d != nil {
-		r.dedup = newDedup(d.TTL, d.MaxEntries)
-	}
 	return r, nil
 }
 
@@ -89,6 +88,10 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	if err != nil {
 		return err
 	}
+	if err := r.startDedup(ctx, host, tb); err != nil {
+		tb.Shutdown()
+		return err
+	}
 
 	serverCfg := r.cfg.ServerConfig
 	// confighttp's response-header wrapper answers every request itself
@@ -97,12 +100,14 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	serverCfg.ResponseHeaders = nil
 	ln, err := serverCfg.ToListener(ctx)
 	if err != nil {
+		r.stopDedup(ctx)
 		tb.Shutdown()
 		return err
 	}
 	srv, err := serverCfg.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r,
 		confighttp.WithErrorHandler(r.writeTransportError))
 	if err != nil {
+		r.stopDedup(ctx)
 		tb.Shutdown()
 		_ = ln.Close()
 		return err
@@ -169,7 +174,41 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 		err = errors.Join(err, r.server.Close())
 	}
 	<-r.serveErr
+	// No request is in flight any more: their keys are finished.
+	if derr := r.stopDedup(ctx); derr != nil {
+		err = errors.Join(err, derr)
+	}
 	r.telemetry.Shutdown()
 	r.server = nil
+	return err
+}
+
+// startDedup connects the dedup backend, before the first request.
+func (r *webhookReceiver) startDedup(ctx context.Context, host component.Host, tb *metadata.TelemetryBuilder) error {
+	cfg := r.cfg.Dedup.Get()
+	if cfg == nil {
+		return nil
+	}
+	d, err := dedup.NewDeduplicator(*cfg, dedup.Settings{
+		ID:        r.settings.ID,
+		Telemetry: r.settings.TelemetrySettings,
+		Metrics:   tb,
+	})
+	if err != nil {
+		return fmt.Errorf("dedup: %w", err)
+	}
+	if err := d.Start(ctx, host); err != nil {
+		return fmt.Errorf("dedup: %w", err)
+	}
+	r.dedup = d
+	return nil
+}
+
+func (r *webhookReceiver) stopDedup(ctx context.Context) error {
+	if r.dedup == nil {
+		return nil
+	}
+	err := r.dedup.Shutdown(ctx)
+	r.dedup = nil
 	return err
 }
