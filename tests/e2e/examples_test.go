@@ -28,6 +28,9 @@ import (
 var exampleDocumented = []string{
 	"examples/openrouter-to-otlp.yaml",
 	"examples/llm-gateways.yaml",
+	"examples/dedup-memory.yaml",
+	"examples/dedup-storage.yaml",
+	"examples/dedup-redis.yaml",
 	"examples/signed-webhook-persistent-queue.yaml",
 	"examples/sidecar.yaml",
 	"examples/gateway.yaml",
@@ -83,6 +86,8 @@ func exampleEnv(t *testing.T, text string) []string {
 		switch upper := strings.ToUpper(name); {
 		case strings.Contains(upper, "SECRET"):
 			value = exampleSigningSecret
+		case strings.Contains(upper, "REDIS") && strings.Contains(upper, "ENDPOINT"):
+			value = "redis.observability.svc.cluster.local:6379"
 		case strings.Contains(upper, "ENDPOINT"), strings.Contains(upper, "URL"):
 			value = "https://ingest.example.com/v1/traces"
 		case strings.HasSuffix(upper, "_PORT"):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -173,7 +174,7 @@ func (r *RedisConfig) check() []error {
 	var errs []error
 	if r.Endpoint == "" {
 		errs = append(errs, errors.New(`"redis::endpoint" is required`))
-	} else if _, port, err := net.SplitHostPort(r.Endpoint); err != nil || port == "" {
+	} else if host, port, err := net.SplitHostPort(r.Endpoint); err != nil || host == "" || !validPort(port) {
 		errs = append(errs, fmt.Errorf("\"redis::endpoint\" must be host:port, got %q", r.Endpoint))
 	}
 	if r.DB < 0 {
@@ -211,4 +212,9 @@ func (r *RedisConfig) check() []error {
 		errs = append(errs, fmt.Errorf("\"redis::max_retries\" must be -1 (no retries) or more, got %d", r.MaxRetries))
 	}
 	return errs
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n <= 65535
 }

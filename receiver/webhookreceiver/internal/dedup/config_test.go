@@ -134,6 +134,16 @@ func TestConfigCheck(t *testing.T) {
 			want:   []string{`"redis::endpoint" must be host:port, got "redis.internal"`},
 		},
 		{
+			name:   "redis endpoint as a URL",
+			modify: func(c *Config) { c.Backend, c.Redis.Endpoint = BackendRedis, "redis://redis.internal/0" },
+			want:   []string{`"redis::endpoint" must be host:port, got "redis://redis.internal/0"`},
+		},
+		{
+			name:   "redis endpoint without host",
+			modify: func(c *Config) { c.Backend, c.Redis.Endpoint = BackendRedis, ":6379" },
+			want:   []string{`"redis::endpoint" must be host:port, got ":6379"`},
+		},
+		{
 			name: "redis numbers",
 			modify: func(c *Config) {
 				c.Backend = BackendRedis
