@@ -817,6 +817,80 @@ func checkLoadBalancing(b *bundle) []error {
 	return errs
 }
 
+// checkRedisDedup: a collector whose webhook receiver keeps its dedup state
+// in Redis reaches, when the host is a Service of the bundle, a port of that
+// Service whose pods run a container listening there, and uses the password
+// that Redis requires (the same Secret key).
+func checkRedisDedup(b *bundle) []error {
+	cols, _ := b.collectors()
+	var errs []error
+	for _, col := range cols {
+		for _, id := range activeComponents(col.conf, "receivers") {
+			if componentType(id) != "webhook" {
+				continue
+			}
+			d := mapAt(col.conf, "receivers", id, "dedup")
+			if stringAt(d, "backend", "memory") != "redis" {
+				continue
+			}
+			r := mapAt(d, "redis")
+			endpoint := expandEnv(stringAt(r, "endpoint", "localhost:6379"), col.env)
+			host, portText, err := net.SplitHostPort(endpoint)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: receivers::%s dedup::redis::endpoint %q: %w", col.name(), id, endpoint, err))
+				continue
+			}
+			name, _, _ := strings.Cut(host, ".")
+			svc := b.service(name)
+			if svc == nil {
+				continue // an external Redis
+			}
+			port, _ := strconv.ParseInt(portText, 10, 32)
+			var sp *corev1.ServicePort
+			for i := range svc.Spec.Ports {
+				if svc.Spec.Ports[i].Port == int32(port) {
+					sp = &svc.Spec.Ports[i]
+				}
+			}
+			if sp == nil {
+				errs = append(errs, fmt.Errorf("%s: receivers::%s dedup::redis::endpoint %s: service %s has no port %d", col.name(), id, endpoint, svc.Name, port))
+				continue
+			}
+			password := stringAt(r, "password", "")
+			for _, dep := range b.deployments {
+				if !selects(svc.Spec.Selector, dep.Spec.Template.Labels) {
+					continue
+				}
+				for _, c := range allContainers(&dep.Spec.Template.Spec) {
+					if _, ok := containerPort(c, sp.TargetPort); !ok {
+						continue
+					}
+					// The password the Redis container requires, by env.
+					env, _ := b.containerEnv(c)
+					required := ""
+					for i, a := range c.Args {
+						if a == "--requirepass" && i+1 < len(c.Args) {
+							required = expandK8sVars(c.Args[i+1], env)
+						}
+					}
+					if got := expandEnv(password, col.env); required != "" && got != required {
+						errs = append(errs, fmt.Errorf("%s: receivers::%s dedup::redis::password is not the password %s requires", col.name(), id, dep.Name))
+					}
+				}
+			}
+		}
+	}
+	return errs
+}
+
+// expandK8sVars replaces $(NAME) as Kubernetes does in args.
+func expandK8sVars(s string, env map[string]string) string {
+	for k, v := range env {
+		s = strings.ReplaceAll(s, "$("+k+")", v)
+	}
+	return s
+}
+
 // checkBundle runs every semantic check.
 func checkBundle(b *bundle) []error {
 	var errs []error
@@ -826,6 +900,7 @@ func checkBundle(b *bundle) []error {
 	errs = append(errs, checkSelectors(b)...)
 	errs = append(errs, checkHPAs(b)...)
 	errs = append(errs, checkLoadBalancing(b)...)
+	errs = append(errs, checkRedisDedup(b)...)
 	return errs
 }
 

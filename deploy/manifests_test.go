@@ -110,7 +110,7 @@ func TestManifestsDecodeStrictly(t *testing.T) {
 
 	want := map[string]struct{ deployments, services, configMaps, secrets, hpas, pdbs int }{
 		"sidecar": {1, 1, 1, 1, 0, 0},
-		"gateway": {2, 3, 2, 1, 1, 2},
+		"gateway": {3, 4, 2, 1, 1, 2}, // with the dedup Redis
 	}
 	for name, w := range want {
 		b := bundles[name]
@@ -367,6 +367,13 @@ func TestChecksDetectMistakes(t *testing.T) {
 		{"env var of the config set empty", "gateway", func(t *testing.T, b *bundle) {
 			b.configMap(gw).Data["otlp-endpoint"] = ""
 		}, "uses ${env:OTLP_ENDPOINT}"},
+		{"dedup Redis on a port its Service lacks", "gateway", func(t *testing.T, b *bundle) {
+			envVar(t, container(t, b, gw, col), "REDIS_ENDPOINT").Value = "otelcol-webhook-redis:6380"
+		}, "service otelcol-webhook-redis has no port 6380"},
+		{"dedup Redis password from another key", "gateway", func(t *testing.T, b *bundle) {
+			b.secret("otelcol-webhook").StringData["otlp-api-key"] = "not-the-redis-password"
+			envVar(t, container(t, b, gw, col), "REDIS_PASSWORD").ValueFrom.SecretKeyRef.Key = "otlp-api-key"
+		}, "dedup::redis::password is not the password otelcol-webhook-redis requires"},
 		{"secretKeyRef to a missing key", "gateway", func(t *testing.T, b *bundle) {
 			envVar(t, container(t, b, gw, col), "OTLP_API_KEY").ValueFrom.SecretKeyRef.Key = "otlp-api-kee"
 		}, `Secret "otelcol-webhook" has no key "otlp-api-kee"`},

@@ -334,13 +334,16 @@ func exampleTotal(spans map[exampleSpanKey]int) int {
 // TestExamplesGatewayLayoutDedupsAcrossLoadBalancers runs the scale-out
 // layout of examples/gateway-loadbalancer.yaml and examples/gateway.yaml
 // (listen addresses moved to free loopback ports, the DNS resolver replaced
-// by a static list of the two gateways, the backend by a file): a delivery
-// and its retry, received by two different load-balancer replicas, reach
-// the backend once, and every trace is kept by one gateway. The control
-// shows what the layout prevents: the same delivery sent straight to both
-// gateways, as a plain Service would spread a retry, is exported twice.
+// by a static list of the two gateways, the backend by a file, the dedup
+// Redis a real redis-server with a password): a delivery and its retry,
+// received by two different load-balancer replicas, reach the backend once,
+// and every trace is kept by one gateway. A delivery sent straight to both
+// gateways, as a plain Service would spread a retry or scaling would move a
+// trace, is exported once too: the gateways share their dedup state.
 func TestExamplesGatewayLayoutDedupsAcrossLoadBalancers(t *testing.T) {
 	const token = "Bearer examples-e2e-token"
+	const redisPassword = "examples-e2e-redis-password"
+	redis := harness.StartRedis(t, "--requirepass", redisPassword)
 	var gatewayGRPC, gatewayLoop, gatewayMetrics []int
 	var files []string
 	for g := 0; g < 2; g++ {
@@ -352,6 +355,8 @@ func TestExamplesGatewayLayoutDedupsAcrossLoadBalancers(t *testing.T) {
 		exampleSet(t, conf, fmt.Sprintf("127.0.0.1:%d", harness.FreePort(t)), "extensions", "health_check", "endpoint")
 		exampleSet(t, conf, "{{dir}}/queue", "extensions", "file_storage/queue", "directory")
 		exampleSet(t, conf, "{{dir}}/queue", "extensions", "file_storage/queue", "compaction", "directory")
+		exampleSet(t, conf, redis.Addr, "receivers", "webhook/dedup", "dedup", "redis", "endpoint")
+		exampleSet(t, conf, redisPassword, "receivers", "webhook/dedup", "dedup", "redis", "password")
 		// The backend is a file in the gateway's directory.
 		exporters := conf["exporters"].(map[string]any)
 		delete(exporters, "otlp_http")
@@ -416,23 +421,29 @@ func TestExamplesGatewayLayoutDedupsAcrossLoadBalancers(t *testing.T) {
 	}
 	assert.Len(t, used, 2, "the trace IDs should be spread over both gateways")
 
-	// Control: without routing by trace ID, a delivery and its retry land on
-	// different replicas and both copies are exported.
+	// Without routing by trace ID: the same delivery sent straight to both
+	// gateways is exported once, the second copy found in the shared Redis.
 	control := exampleBatch(t, 0xb, traces)
 	for _, port := range gatewayLoop {
 		status, body = harness.Post(t, http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/v1/traces", port), "application/json", control)
 		require.Equal(t, http.StatusOK, status, body)
 	}
+	// A marker after them: the file exporters write in order.
+	marker := exampleBatch(t, 0xc, 1)
+	status, body = harness.Post(t, http.MethodPost, fmt.Sprintf("http://127.0.0.1:%d/v1/traces", gatewayLoop[1]), "application/json", marker)
+	require.Equal(t, http.StatusOK, status, body)
 	require.Eventually(t, func() bool {
 		spans, _ := exampleSpansByGateway(t, files)
-		return exampleTotal(spans) >= 2*traces+4*traces
+		return exampleTotal(spans) >= 2*traces+2*traces+2
 	}, 30*time.Second, 50*time.Millisecond, "the control deliveries did not reach the backend")
 	spans, _ = exampleSpansByGateway(t, files)
-	duplicated := 0
+	controlSpans := 0
 	for k, n := range spans {
-		if k.trace[1] == 0xb && n == 2 {
-			duplicated++
+		assert.Equal(t, 1, n, "span %s/%s exported %d times", k.trace, k.span, n)
+		if k.trace[1] == 0xb {
+			controlSpans++
 		}
 	}
-	assert.Equal(t, 2*traces, duplicated, "every control span is exported twice without the load-balancing tier")
+	assert.Equal(t, 2*traces, controlSpans, "every control span is exported once")
+	assert.Positive(t, exampleMetric(t, gatewayMetrics[1], "otelcol_receiver_webhook_dedup_hits"), "the second gateway found them in Redis")
 }
