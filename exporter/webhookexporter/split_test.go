@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
@@ -210,8 +212,12 @@ func TestSplitRetryResendsFailedChunkWithSameID(t *testing.T) {
 
 func TestSplitterIsStableFromAnyChunk(t *testing.T) {
 	td := testTraces(3, 2, 7)
-	m := &ptrace.JSONMarshaler{}
-	limit := bodySize(t, m, td) / 7
+	enc := otlp.NewJSON()
+	limit := bodySize(t, &ptrace.JSONMarshaler{}, td) / 7
+	newTracesSplitter := func(td ptrace.Traces) (*splitter, *encoding.Traces) {
+		items := encoding.NewTraces(td)
+		return newSplitter(items, enc.Traces(items), limit, 0), items
+	}
 
 	all := func(s *splitter) []chunk {
 		var out []chunk
@@ -223,19 +229,20 @@ func TestSplitterIsStableFromAnyChunk(t *testing.T) {
 		}
 		return out
 	}
-	s := newSplitter(td, m, limit)
+	s, items := newTracesSplitter(td)
 	chunks := all(s)
 	require.Greater(t, len(chunks), 6)
 	for k, c := range chunks {
-		rest := all(newSplitter(s.remainingFrom(c), m, limit))
-		require.Len(t, rest, len(chunks)-k)
-		for i := range rest {
-			assert.Equal(t, string(chunks[k+i].body), string(rest[i].body), "chunk %d re-split from chunk %d", k+i, k)
+		rest, _ := newTracesSplitter(items.Slice(c.start, items.Len()))
+		restChunks := all(rest)
+		require.Len(t, restChunks, len(chunks)-k)
+		for i := range restChunks {
+			assert.Equal(t, string(chunks[k+i].body), string(restChunks[i].body), "chunk %d re-split from chunk %d", k+i, k)
 		}
 	}
 	// Each chunk is as long as possible: one more span would not fit.
 	for _, c := range chunks[:len(chunks)-1] {
-		body, err := s.encode(c.start, c.end+1)
+		body, err := s.batch.Encode(c.start, c.end+1)
 		require.NoError(t, err)
 		assert.Greater(t, len(body), limit)
 	}
