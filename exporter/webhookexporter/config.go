@@ -19,7 +19,7 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
-// Method is the HTTP method used to deliver traces. Configured values are
+// Method is the HTTP method of every delivery. Configured values are
 // upper-cased, so "post" and "Post" are read as POST.
 type Method string
 

@@ -35,6 +35,10 @@ import (
 )
 
 func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
+	bothSignals(t, testSendJSONWithPOSTAndHeaders, testSendJSONWithPOSTAndHeaders)
+}
+
+func testSendJSONWithPOSTAndHeaders[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusOK))
 	cfg := testConfig(srv.URL + "/hooks/otel?tenant=acme")
 	cfg.ClientConfig.Headers = configopaque.MapList{
@@ -44,10 +48,10 @@ func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
 	set := nopSettings()
 	set.BuildInfo.Command = "otelcol-webhook"
 	set.BuildInfo.Version = "1.2.3"
-	exp := startExporter(t, cfg, set)
+	exp := startSignal(t, s, cfg, set)
 
-	td := testTraces(2, 2, 3)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+	data := s.data(2, 2, 3)
+	require.NoError(t, exp.consume(t.Context(), data))
 
 	reqs := srv.requests()
 	require.Len(t, reqs, 1)
@@ -61,12 +65,10 @@ func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
 	assert.Empty(t, req.Header.Get("X-Test-Connection"))
 
 	// The body is OTLP JSON exactly as pdata writes it.
-	want, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
+	want, err := s.marshal[EncodingJSON](data)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(req.Body))
-	got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(req.Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, data, decodeBodies(t, s, EncodingJSON, reqs)...)
 }
 
 func TestEndpointIsUsedAsGiven(t *testing.T) {
@@ -83,22 +85,24 @@ func TestEndpointIsUsedAsGiven(t *testing.T) {
 }
 
 func TestSendProtoWithPUT(t *testing.T) {
+	bothSignals(t, testSendProtoWithPUT, testSendProtoWithPUT)
+}
+
+func testSendProtoWithPUT[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusAccepted))
 	cfg := testConfig(srv.URL)
 	cfg.Method = MethodPut
 	cfg.Encoding = EncodingProto
-	exp := startExporter(t, cfg, nopSettings())
+	exp := startSignal(t, s, cfg, nopSettings())
 
-	td := testTraces(1, 2, 2)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+	data := s.data(1, 2, 2)
+	require.NoError(t, exp.consume(t.Context(), data))
 
 	reqs := srv.requests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPut, reqs[0].Method)
 	assert.Equal(t, "application/x-protobuf", reqs[0].Header.Get("Content-Type"))
-	got, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(reqs[0].Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, data, decodeBodies(t, s, EncodingProto, reqs)...)
 }
 
 func TestGzipCompressionAppliesAfterSigning(t *testing.T) {
@@ -460,39 +464,44 @@ func toString(v any) string {
 }
 
 func TestRedactContent(t *testing.T) {
+	bothSignals(t, testRedactContent, testRedactContent)
+}
+
+func testRedactContent[D any](t *testing.T, s signal[D]) {
 	for _, redact := range []bool{true, false} {
 		t.Run("redact="+strconv.FormatBool(redact), func(t *testing.T) {
 			srv := newTestServer(t, statuses(http.StatusOK))
 			cfg := testConfig(srv.URL)
 			cfg.RedactContent = redact
-			exp := startExporter(t, cfg, nopSettings())
-			assert.Equal(t, redact, exp.Capabilities().MutatesData)
+			exp := startSignal(t, s, cfg, nopSettings())
+			assert.Equal(t, redact, exp.capabilities().MutatesData)
 
-			td := testTraces(1, 1, 2)
-			input := cloneTraces(td)
+			data := s.data(1, 1, 2)
+			input := s.clone(data)
 			if !redact {
-				td.MarkReadOnly()
+				s.readOnly(data)
 			}
-			require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+			require.NoError(t, exp.consume(t.Context(), data))
 
 			reqs := srv.requests()
 			require.Len(t, reqs, 1)
-			got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(reqs[0].Body)
-			require.NoError(t, err)
-			span := got.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
-			_, hasPrompt := span.Attributes().Get("gen_ai.prompt")
-			_, hasCompletion := span.Attributes().Get("gen_ai.completion")
-			_, hasEventContent := span.Events().At(0).Attributes().Get("gen_ai.output.messages")
+			got := decodeBodies(t, s, EncodingJSON, reqs)
+			item := s.items(got[0])[0]
+			_, hasPrompt := item.attributes.Get("gen_ai.prompt")
+			_, hasCompletion := item.attributes.Get("gen_ai.completion")
 			assert.Equal(t, !redact, hasPrompt)
 			assert.Equal(t, !redact, hasCompletion)
-			assert.Equal(t, !redact, hasEventContent)
-			model, ok := span.Attributes().Get("gen_ai.request.model")
+			model, ok := item.attributes.Get("gen_ai.request.model")
 			require.True(t, ok, "other attributes are kept")
 			assert.Equal(t, "openai/gpt-4o", model.Str())
-			_, ok = span.Events().At(0).Attributes().Get("index")
-			assert.True(t, ok)
+			if item.isSpan {
+				_, hasEventContent := item.span.Events().At(0).Attributes().Get("gen_ai.output.messages")
+				assert.Equal(t, !redact, hasEventContent)
+				_, ok = item.span.Events().At(0).Attributes().Get("index")
+				assert.True(t, ok)
+			}
 			if !redact {
-				require.NoError(t, ptracetest.CompareTraces(input, got))
+				requireSameItems(t, s, input, got...)
 			}
 		})
 	}
@@ -545,18 +554,20 @@ func TestStatusClass(t *testing.T) {
 }
 
 func TestSendingQueueDelivers(t *testing.T) {
+	bothSignals(t, testSendingQueueDelivers, testSendingQueueDelivers)
+}
+
+func testSendingQueueDelivers[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusServiceUnavailable, http.StatusOK))
 	cfg := testConfig(srv.URL)
 	cfg.QueueConfig = createDefaultConfig().(*Config).QueueConfig
-	exp := startExporter(t, cfg, nopSettings())
+	exp := startSignal(t, s, cfg, nopSettings())
 
-	td := testTraces(1, 1, 3)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td), "queued")
+	data := s.data(1, 1, 3)
+	input := s.clone(data)
+	require.NoError(t, exp.consume(t.Context(), data), "queued")
 	require.Eventually(t, func() bool { return srv.count() >= 2 }, 10*time.Second, 5*time.Millisecond)
-	reqs := srv.requests()
-	got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(reqs[1].Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, input, decodeBodies(t, s, EncodingJSON, srv.requests()[1:2])...)
 }
 
 func TestLifecycle(t *testing.T) {

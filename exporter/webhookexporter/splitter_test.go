@@ -1,0 +1,92 @@
+package webhookexporter
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+)
+
+// splitterCase builds splitters over one signal and encoding.
+type splitterCase struct {
+	name string
+	// split returns a splitter over the whole batch and over the batch from
+	// item from on (a retry), both with limit.
+	split func(limit, from int) (whole, rest *splitter)
+	// size is the size of the whole batch in one body.
+	size int
+}
+
+func splitterCases(t *testing.T) []splitterCase {
+	var cases []splitterCase
+	for _, encName := range []Encoding{EncodingJSON, EncodingProto} {
+		cfg := testConfig("http://127.0.0.1:1/hook")
+		cfg.Encoding = encName
+		enc, err := newEncoder(cfg)
+		require.NoError(t, err)
+
+		td := testTraces(3, 2, 7)
+		traces := encoding.NewTraces(td)
+		tracesBody, err := enc.Traces(traces).Encode(0, traces.Len())
+		require.NoError(t, err)
+		cases = append(cases, splitterCase{
+			name: "traces/" + string(encName),
+			split: func(limit, from int) (*splitter, *splitter) {
+				rest := encoding.NewTraces(traces.Slice(from, traces.Len()))
+				return newSplitter(traces, enc.Traces(traces), limit, 0), newSplitter(rest, enc.Traces(rest), limit, 0)
+			},
+			size: len(tracesBody),
+		})
+
+		ld := testLogs(3, 2, 7)
+		logs := encoding.NewLogs(ld)
+		logsBody, err := enc.Logs(logs).Encode(0, logs.Len())
+		require.NoError(t, err)
+		cases = append(cases, splitterCase{
+			name: "logs/" + string(encName),
+			split: func(limit, from int) (*splitter, *splitter) {
+				rest := encoding.NewLogs(logs.Slice(from, logs.Len()))
+				return newSplitter(logs, enc.Logs(logs), limit, 0), newSplitter(rest, enc.Logs(rest), limit, 0)
+			},
+			size: len(logsBody),
+		})
+	}
+	return cases
+}
+
+func TestSplitterIsStableFromAnyChunk(t *testing.T) {
+	for _, tc := range splitterCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			limit := tc.size / 7
+			all := func(s *splitter) []chunk {
+				var out []chunk
+				for !s.done() {
+					c, err := s.next()
+					require.NoError(t, err)
+					require.LessOrEqual(t, len(c.body), limit)
+					out = append(out, c)
+				}
+				return out
+			}
+			s, _ := tc.split(limit, 0)
+			chunks := all(s)
+			require.Greater(t, len(chunks), 6)
+			for k, c := range chunks {
+				_, rest := tc.split(limit, c.start)
+				restChunks := all(rest)
+				require.Len(t, restChunks, len(chunks)-k)
+				for i := range restChunks {
+					assert.Equal(t, string(chunks[k+i].body), string(restChunks[i].body), "chunk %d re-split from chunk %d", k+i, k)
+				}
+			}
+			// Each chunk is as long as possible: one more item would not fit.
+			for _, c := range chunks[:len(chunks)-1] {
+				body, err := s.batch.Encode(c.start, c.end+1)
+				require.NoError(t, err)
+				assert.Greater(t, len(body), limit)
+			}
+		})
+	}
+}
