@@ -33,6 +33,7 @@ func TestCreateDefaultConfig(t *testing.T) {
 	assert.False(t, cfg.ClientConfig.Compression.IsCompressed())
 	assert.Equal(t, MethodPost, cfg.Method)
 	assert.Equal(t, EncodingJSON, cfg.Encoding)
+	assert.False(t, cfg.NDJSON.HasValue(), "the ndjson section is absent unless configured")
 	assert.Equal(t, []int{429, 502, 503, 504}, cfg.RetryableStatuses)
 	assert.True(t, cfg.QueueConfig.HasValue())
 	assert.Equal(t, exporterhelper.NewDefaultQueueConfig(), *cfg.QueueConfig.Get())
@@ -105,11 +106,16 @@ func TestLoadConfig(t *testing.T) {
 		Secret: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 	})
 
+	rows := withEndpoint("http://127.0.0.1:8123/?query=INSERT%20INTO%20llm_spans%20FORMAT%20JSONEachRow")
+	rows.Encoding = EncodingNDJSON
+	rows.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true})
+
 	tests := []struct {
 		id       component.ID
 		expected *Config
 		errKeys  []string
 	}{
+		{id: component.NewIDWithName(metadata.Type, "ndjson"), expected: rows},
 		{id: component.NewID(metadata.Type), expected: withEndpoint("https://collector.example.com/v1/traces")},
 		{id: component.NewIDWithName(metadata.Type, "full"), expected: full},
 		{id: component.NewIDWithName(metadata.Type, "standard"), expected: standard},
@@ -119,7 +125,7 @@ func TestLoadConfig(t *testing.T) {
 			errKeys: []string{
 				`"endpoint" must be an absolute http or https URL`,
 				`"method" must be POST or PUT, got "PATCH"`,
-				`"encoding" must be json or proto, got "xml"`,
+				`"encoding" must be json, proto or ndjson, got "xml"`,
 				`"retryable_statuses[0]"`,
 				`"retryable_statuses[2]"`,
 				`"max_request_body_size" must not be negative`,
@@ -221,7 +227,18 @@ func TestValidate(t *testing.T) {
 		},
 		{name: "method PATCH", mutate: func(c *Config) { c.Method = "PATCH" }, wantErr: `"method" must be POST or PUT, got "PATCH"`},
 		{name: "method empty", mutate: func(c *Config) { c.Method = "" }, wantErr: `"method" must be POST or PUT`},
-		{name: "encoding xml", mutate: func(c *Config) { c.Encoding = "xml" }, wantErr: `"encoding" must be json or proto, got "xml"`},
+		{name: "encoding xml", mutate: func(c *Config) { c.Encoding = "xml" }, wantErr: `"encoding" must be json, proto or ndjson, got "xml"`},
+		{name: "valid ndjson", mutate: func(c *Config) {
+			c.Encoding = EncodingNDJSON
+			c.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true, AttributePrefix: "attr."})
+		}},
+		{name: "ndjson section with encoding json", mutate: func(c *Config) {
+			c.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true})
+		}, wantErr: `"ndjson" is set, but "encoding" is "json": it applies to encoding ndjson only`},
+		{name: "ndjson prefix without flattening", mutate: func(c *Config) {
+			c.Encoding = EncodingNDJSON
+			c.NDJSON = configoptional.Some(NDJSONConfig{AttributePrefix: "attr."})
+		}, wantErr: `"ndjson::attribute_prefix" applies only with "ndjson::flatten_attributes: true"`},
 		{name: "retryable status 200", mutate: func(c *Config) { c.RetryableStatuses = []int{503, 200} }, wantErr: `"retryable_statuses[1]" must be an HTTP error status between 400 and 599, got 200`},
 		{name: "retryable status 600", mutate: func(c *Config) { c.RetryableStatuses = []int{600} }, wantErr: `"retryable_statuses[0]"`},
 		{name: "negative max body", mutate: func(c *Config) { c.MaxRequestBodySize = -1 }, wantErr: `"max_request_body_size" must not be negative`},
@@ -272,4 +289,19 @@ func TestCreateTracesRefusesInvalidEndpoint(t *testing.T) {
 	cfg := testConfig("not a url")
 	_, err := NewFactory().CreateTraces(t.Context(), nopSettings(), cfg)
 	require.ErrorContains(t, err, `"endpoint"`)
+}
+
+// The sections of the encodings refuse misspelt keys, as the rest of the
+// configuration does.
+func TestUnknownEncodingKeysAreRefused(t *testing.T) {
+	for key, conf := range map[string]map[string]any{
+		"ndjson::flatten_atributes": {"encoding": "ndjson", "ndjson": map[string]any{"flatten_atributes": true}},
+	} {
+		t.Run(key, func(t *testing.T) {
+			conf["endpoint"] = "https://hooks.example.com/hook"
+			err := confmap.NewFromStringMap(conf).Unmarshal(createDefaultConfig())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "unknown configuration keys (misspelt?): "+key)
+		})
+	}
 }

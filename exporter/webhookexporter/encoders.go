@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/ndjson"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp"
 )
 
@@ -14,7 +15,13 @@ func newEncoder(cfg *Config) (encoding.Encoder, error) {
 		return otlp.NewJSON(), nil
 	case EncodingProto:
 		return otlp.NewProto(), nil
+	case EncodingNDJSON:
+		var nd NDJSONConfig
+		if c := cfg.NDJSON.Get(); c != nil {
+			nd = *c
+		}
+		return ndjson.New(ndjson.Config{FlattenAttributes: nd.FlattenAttributes, AttributePrefix: nd.AttributePrefix}), nil
 	default:
-		return nil, fmt.Errorf("\"encoding\" must be json or proto, got %q", string(cfg.Encoding))
+		return nil, fmt.Errorf("\"encoding\" must be json, proto or ndjson, got %q", string(cfg.Encoding))
 	}
 }

@@ -53,6 +53,7 @@ func createDefaultConfig() component.Config {
 		RetryConfig:       configretry.NewDefaultBackOffConfig(),
 		Method:            MethodPost,
 		Encoding:          EncodingJSON,
+		NDJSON:            configoptional.Default(NDJSONConfig{}),
 		RetryableStatuses: defaultRetryableStatuses(),
 		Signature:         configoptional.Default(SignatureConfig{}),
 		TestConnection:    configoptional.Default(TestConnectionConfig{FailOnError: true}),

@@ -21,7 +21,7 @@ type splitterCase struct {
 
 func splitterCases(t *testing.T) []splitterCase {
 	var cases []splitterCase
-	for _, encName := range []Encoding{EncodingJSON, EncodingProto} {
+	for _, encName := range []Encoding{EncodingJSON, EncodingProto, EncodingNDJSON} {
 		cfg := testConfig("http://127.0.0.1:1/hook")
 		cfg.Encoding = encName
 		enc, err := newEncoder(cfg)
