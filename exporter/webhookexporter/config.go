@@ -57,10 +57,13 @@ type Config struct {
 	// Method is POST or PUT.
 	Method Method `mapstructure:"method"`
 	// Encoding is the body format: json (OTLP JSON), proto (OTLP
-	// protobuf) or ndjson (one flat JSON object per span or log record).
+	// protobuf), ndjson (one flat JSON object per span or log record) or
+	// template (a text/template).
 	Encoding Encoding `mapstructure:"encoding"`
 	// NDJSON holds the options of encoding ndjson.
 	NDJSON configoptional.Optional[NDJSONConfig] `mapstructure:"ndjson"`
+	// Template configures encoding template.
+	Template configoptional.Optional[TemplateConfig] `mapstructure:"template"`
 	// RetryableStatuses are the HTTP statuses that are retried; every other
 	// non-2xx status drops the data.
 	RetryableStatuses []int `mapstructure:"retryable_statuses"`

@@ -36,6 +36,7 @@ const (
 	maxDrain = 64 << 10
 
 	attrStatusClass = "status_class"
+	attrEncoding    = "encoding"
 )
 
 type webhookExporter struct {
@@ -240,4 +241,8 @@ func (e *webhookExporter) do(ctx context.Context, body []byte, testConnection bo
 
 func (e *webhookExporter) recordResponse(ctx context.Context, class string) {
 	e.telemetry.ExporterWebhookResponses.Add(ctx, 1, metric.WithAttributes(attribute.String(attrStatusClass, class)))
+}
+
+func (e *webhookExporter) recordEncodingFailure(ctx context.Context) {
+	e.telemetry.ExporterWebhookEncodingFailures.Add(ctx, 1, metric.WithAttributes(attribute.String(attrEncoding, string(e.encoding))))
 }

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/tmpl"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
 )
 
@@ -54,6 +55,7 @@ func createDefaultConfig() component.Config {
 		Method:            MethodPost,
 		Encoding:          EncodingJSON,
 		NDJSON:            configoptional.Default(NDJSONConfig{}),
+		Template:          configoptional.Default(TemplateConfig{ContentType: tmpl.DefaultContentType}),
 		RetryableStatuses: defaultRetryableStatuses(),
 		Signature:         configoptional.Default(SignatureConfig{}),
 		TestConnection:    configoptional.Default(TestConnectionConfig{FailOnError: true}),

@@ -62,6 +62,9 @@ func (e *webhookExporter) pushSplit(ctx context.Context, s *splitter, retry func
 	for !s.done() {
 		c, err := s.next()
 		if err != nil {
+			if errors.Is(err, errItemNotEncoded) {
+				e.recordEncodingFailure(ctx)
+			}
 			dropped = append(dropped, err)
 			continue
 		}

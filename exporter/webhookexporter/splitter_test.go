@@ -21,9 +21,13 @@ type splitterCase struct {
 
 func splitterCases(t *testing.T) []splitterCase {
 	var cases []splitterCase
-	for _, encName := range []Encoding{EncodingJSON, EncodingProto, EncodingNDJSON} {
-		cfg := testConfig("http://127.0.0.1:1/hook")
-		cfg.Encoding = encName
+	for _, cfg := range []*Config{
+		encodingConfig(EncodingJSON),
+		encodingConfig(EncodingProto),
+		encodingConfig(EncodingNDJSON),
+		templateConfig("http://127.0.0.1:1/hook", flatList, "request"),
+	} {
+		encName := cfg.Encoding
 		enc, err := newEncoder(cfg)
 		require.NoError(t, err)
 
@@ -89,4 +93,10 @@ func TestSplitterIsStableFromAnyChunk(t *testing.T) {
 			}
 		})
 	}
+}
+
+func encodingConfig(enc Encoding) *Config {
+	cfg := testConfig("http://127.0.0.1:1/hook")
+	cfg.Encoding = enc
+	return cfg
 }
