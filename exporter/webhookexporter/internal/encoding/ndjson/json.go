@@ -30,6 +30,13 @@ func appendString(b []byte, s string) []byte {
 func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Most text is plain ASCII: skip it eight bytes at a time.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -70,6 +77,25 @@ func appendEscaped(b []byte, s string) []byte {
 		start = i
 	}
 	return append(b, s[start:]...)
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes of s are ASCII that a JSON string
+// carries as they are: no control character, quote or backslash.
+func plain8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	quote := x ^ ('"' * ones)
+	backslash := x ^ ('\\' * ones)
+	special := (x - 0x20*ones) | // a byte below 0x20
+		(quote-ones) & ^quote | // a zero byte in quote: a '"'
+		(backslash-ones) & ^backslash | // a '\\'
+		x // a byte of 0x80 or more
+	return special&highs == 0
 }
 
 // appendFloat appends f as encoding/json does; NaN and infinities, which

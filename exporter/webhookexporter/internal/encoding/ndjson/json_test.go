@@ -35,6 +35,20 @@ func TestAppendStringDecodesToTheSameText(t *testing.T) {
 	}
 }
 
+// The eight-bytes-at-a-time skip sees a special character at any position.
+func TestAppendStringFindsSpecialsAtEveryPosition(t *testing.T) {
+	for _, special := range []string{`"`, `\`, "\x00", "\x1f", "\n", "é", "\u2028", "\xff"} {
+		for pos := range 20 {
+			s := strings.Repeat("a", pos) + special + strings.Repeat("b", 20-pos)
+			out := appendString(nil, s)
+			var got string
+			require.NoError(t, json.Unmarshal(out, &got), "%q encoded as %s", s, out)
+			want := strings.ToValidUTF8(s, "\ufffd")
+			assert.Equal(t, want, got, "%q", s)
+		}
+	}
+}
+
 func TestAppendStringReplacesInvalidUTF8(t *testing.T) {
 	for _, s := range []string{"\xff", "ok\xc3", "a\xe6\x97b", "\xed\xa0\x80"} {
 		out := appendString(nil, s)
