@@ -242,3 +242,23 @@ func TestConcurrentRenderingsKeepTheirItems(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The README's Elasticsearch _bulk template: an action line before each
+// document, every line JSON.
+func TestBulkFramingTemplate(t *testing.T) {
+	const body = "{{range .}}{\"create\": {}}\n{{json .}}\n{{end}}\n"
+	e := newEncoder(t, body, PerRequest, "application/x-ndjson")
+	out := render(t, e.Traces(chatSpans()), 0, 2)
+	lines := strings.Split(strings.TrimSuffix(out, "\n\n"), "\n")
+	require.Len(t, lines, 4)
+	for i, line := range lines {
+		var v map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &v), "line %d: %s", i, line)
+		if i%2 == 0 {
+			assert.Equal(t, map[string]any{"create": map[string]any{}}, v)
+		} else {
+			assert.Equal(t, fmt.Sprintf("chat %d", i/2), v["name"])
+			assert.Equal(t, "openai/gpt-4o", v["attributes"].(map[string]any)["gen_ai.request.model"])
+		}
+	}
+}
