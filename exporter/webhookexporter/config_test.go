@@ -107,20 +107,14 @@ func TestLoadConfig(t *testing.T) {
 		Secret: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 	})
 
-	slack := withEndpoint("https://hooks.slack.com/services/T000/B000/XXXX")
-	slack.Encoding = EncodingTemplate
-	slack.Template = configoptional.Some(TemplateConfig{
-		Body:        "{\"text\": {{json .EventName}}}\n",
-		Per:         "item",
-		ContentType: "application/json",
-	})
-	form := withEndpoint("https://hooks.example.com/form")
-	form.Encoding = EncodingTemplate
-	form.Template = configoptional.Some(TemplateConfig{
-		Body:        "{{range .}}name={{.Name}}&{{end}}",
-		Per:         "request",
-		ContentType: "application/x-www-form-urlencoded",
-	})
+	withTemplate := func(endpoint, body, per, contentType string) *Config {
+		cfg := withEndpoint(endpoint)
+		cfg.Encoding = EncodingTemplate
+		cfg.Template = configoptional.Some(TemplateConfig{Body: body, Per: per, ContentType: contentType})
+		return cfg
+	}
+	slack := withTemplate("https://hooks.slack.com/services/T000/B000/XXXX", "{\"text\": {{json .EventName}}}\n", "item", "application/json")
+	form := withTemplate("https://hooks.example.com/form", "{{range .}}name={{.Name}}&{{end}}", "request", "application/x-www-form-urlencoded")
 
 	rows := withEndpoint("http://127.0.0.1:8123/?query=INSERT%20INTO%20llm_spans%20FORMAT%20JSONEachRow")
 	rows.Encoding = EncodingNDJSON

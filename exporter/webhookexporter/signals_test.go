@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
@@ -197,35 +196,28 @@ func requireSameItems[D any](t *testing.T, s signal[D], expected D, batches ...D
 }
 
 // testLogs builds resources x scopes x records log records shaped like
-// GenAI events, including prompt and completion content.
+// GenAI events: one per span of testTraces, with its resource, scope, IDs,
+// times and attributes, prompt and completion content included.
 func testLogs(resources, scopes, records int) plog.Logs {
 	ld := plog.NewLogs()
-	n := 0
-	for r := range resources {
+	for _, rs := range testTraces(resources, scopes, records).ResourceSpans().All() {
 		rl := ld.ResourceLogs().AppendEmpty()
-		rl.SetSchemaUrl("https://opentelemetry.io/schemas/1.26.0")
-		rl.Resource().Attributes().PutStr("service.name", fmt.Sprintf("service-%d", r))
-		for s := range scopes {
+		rl.SetSchemaUrl(rs.SchemaUrl())
+		rs.Resource().CopyTo(rl.Resource())
+		for _, ss := range rs.ScopeSpans().All() {
 			sl := rl.ScopeLogs().AppendEmpty()
-			sl.Scope().SetName(fmt.Sprintf("scope-%d", s))
-			sl.Scope().SetVersion("1.2.3")
-			for range records {
+			ss.Scope().CopyTo(sl.Scope())
+			for _, span := range ss.Spans().All() {
 				rec := sl.LogRecords().AppendEmpty()
-				at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).Add(time.Duration(n) * time.Second)
-				rec.SetTimestamp(pcommon.NewTimestampFromTime(at))
-				rec.SetObservedTimestamp(pcommon.NewTimestampFromTime(at.Add(time.Second)))
+				rec.SetTimestamp(span.StartTimestamp())
+				rec.SetObservedTimestamp(span.EndTimestamp())
 				rec.SetSeverityNumber(plog.SeverityNumberInfo)
 				rec.SetSeverityText("INFO")
 				rec.SetEventName("gen_ai.choice")
-				rec.SetTraceID(traceID(r))
-				rec.SetSpanID(spanID(n))
-				rec.Body().SetStr(fmt.Sprintf("event %d", n))
-				attrs := rec.Attributes()
-				attrs.PutStr("gen_ai.request.model", "openai/gpt-4o")
-				attrs.PutInt("gen_ai.usage.input_tokens", int64(10+n))
-				attrs.PutStr("gen_ai.prompt", fmt.Sprintf("prompt text %d", n))
-				attrs.PutStr("gen_ai.completion", fmt.Sprintf("completion text %d", n))
-				n++
+				rec.SetTraceID(span.TraceID())
+				rec.SetSpanID(span.SpanID())
+				rec.Body().SetStr("event of " + span.Name())
+				span.Attributes().CopyTo(rec.Attributes())
 			}
 		}
 	}

@@ -27,37 +27,34 @@ func splitterCases(t *testing.T) []splitterCase {
 		encodingConfig(EncodingNDJSON),
 		templateConfig("http://127.0.0.1:1/hook", flatList, "request"),
 	} {
-		encName := cfg.Encoding
 		enc, err := newEncoder(cfg)
 		require.NoError(t, err)
-
-		td := testTraces(3, 2, 7)
-		traces := encoding.NewTraces(td)
-		tracesBody, err := enc.Traces(traces).Encode(0, traces.Len())
-		require.NoError(t, err)
-		cases = append(cases, splitterCase{
-			name: "traces/" + string(encName),
-			split: func(limit, from int) (*splitter, *splitter) {
-				rest := encoding.NewTraces(traces.Slice(from, traces.Len()))
-				return newSplitter(traces, enc.Traces(traces), limit, 0), newSplitter(rest, enc.Traces(rest), limit, 0)
-			},
-			size: len(tracesBody),
-		})
-
-		ld := testLogs(3, 2, 7)
-		logs := encoding.NewLogs(ld)
-		logsBody, err := enc.Logs(logs).Encode(0, logs.Len())
-		require.NoError(t, err)
-		cases = append(cases, splitterCase{
-			name: "logs/" + string(encName),
-			split: func(limit, from int) (*splitter, *splitter) {
-				rest := encoding.NewLogs(logs.Slice(from, logs.Len()))
-				return newSplitter(logs, enc.Logs(logs), limit, 0), newSplitter(rest, enc.Logs(rest), limit, 0)
-			},
-			size: len(logsBody),
-		})
+		traces := encoding.NewTraces(testTraces(3, 2, 7))
+		logs := encoding.NewLogs(testLogs(3, 2, 7))
+		cases = append(cases,
+			newSplitterCase(t, "traces/"+string(cfg.Encoding), traces, enc.Traces, func(from int) *encoding.Traces {
+				return encoding.NewTraces(traces.Slice(from, traces.Len()))
+			}),
+			newSplitterCase(t, "logs/"+string(cfg.Encoding), logs, enc.Logs, func(from int) *encoding.Logs {
+				return encoding.NewLogs(logs.Slice(from, logs.Len()))
+			}))
 	}
 	return cases
+}
+
+// newSplitterCase splits items, encoded by batchOf; rest(from) is the batch
+// a retry from item from on hands back.
+func newSplitterCase[I encoding.Items](t *testing.T, name string, items I, batchOf func(I) encoding.Batch, rest func(from int) I) splitterCase {
+	body, err := batchOf(items).Encode(0, items.Len())
+	require.NoError(t, err)
+	return splitterCase{
+		name: name,
+		size: len(body),
+		split: func(limit, from int) (*splitter, *splitter) {
+			r := rest(from)
+			return newSplitter(items, batchOf(items), limit, 0), newSplitter(r, batchOf(r), limit, 0)
+		},
+	}
 }
 
 func TestSplitterIsStableFromAnyChunk(t *testing.T) {

@@ -79,19 +79,6 @@ func (f flattener) appendAttributes(b []byte, flat bool, attrs, resource pcommon
 	if left == 0 {
 		return b
 	}
-	b = append(b, `,"attributes":{`...)
-	first := true
-	for k, v := range attrs.All() {
-		if !f.clashes(k, resource) {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendValue(b, v)
-	}
-	return append(b, '}')
+	b = append(b, `,"attributes":`...)
+	return appendMapWhere(b, attrs, func(k string) bool { return f.clashes(k, resource) })
 }

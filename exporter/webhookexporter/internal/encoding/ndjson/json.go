@@ -178,9 +178,18 @@ func appendValue(b []byte, v pcommon.Value) []byte {
 
 // appendMap appends m as a JSON object, in the map's order.
 func appendMap(b []byte, m pcommon.Map) []byte {
+	return appendMapWhere(b, m, nil)
+}
+
+// appendMapWhere appends the entries of m whose key keep accepts (all when
+// keep is nil) as a JSON object.
+func appendMapWhere(b []byte, m pcommon.Map, keep func(key string) bool) []byte {
 	b = append(b, '{')
 	first := true
 	for k, v := range m.All() {
+		if keep != nil && !keep(k) {
+			continue
+		}
 		if !first {
 			b = append(b, ',')
 		}

@@ -103,24 +103,22 @@ func (e *Encoder) TestBody() []byte { return []byte{} }
 
 // Traces renders spans.
 func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
-	return newBatch(e, t.Len(), func(i int) attributed { return newSpan(t.At(i)) }, func(items []attributed) any {
-		spans := make([]*Span, len(items))
-		for i, it := range items {
-			spans[i] = it.(*Span)
-		}
-		return spans
-	})
+	return newBatch(e, t.Len(), func(i int) attributed { return newSpan(t.At(i)) }, listOf[*Span])
 }
 
 // Logs renders log records.
 func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
-	return newBatch(e, l.Len(), func(i int) attributed { return newLogRecord(l.At(i)) }, func(items []attributed) any {
-		records := make([]*LogRecord, len(items))
-		for i, it := range items {
-			records[i] = it.(*LogRecord)
-		}
-		return records
-	})
+	return newBatch(e, l.Len(), func(i int) attributed { return newLogRecord(l.At(i)) }, listOf[*LogRecord])
+}
+
+// listOf is what a per: request template ranges over: []*Span or
+// []*LogRecord.
+func listOf[T attributed](items []attributed) any {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = it.(T)
+	}
+	return out
 }
 
 // batch renders the items of one batch, each converted once.
