@@ -87,3 +87,14 @@ func TestFields(t *testing.T) {
 	m.PutEmpty("e")
 	assert.Equal(t, map[string]any{"nan": "NaN", "inf": "-Infinity", "b": "aGk=", "l": []any{int64(1)}, "e": nil}, RawMap(m))
 }
+
+// AppendTime writes what time.Format writes with TimeLayout.
+func TestAppendTimeMatchesTheLayout(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Unix(0, 0), time.Unix(0, 1), time.Date(2024, 1, 15, 10, 0, 1, 250000000, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(2262, 4, 11, 23, 47, 16, 854775807, time.UTC),
+	} {
+		ts := pcommon.NewTimestampFromTime(at)
+		assert.Equal(t, ts.AsTime().UTC().Format(TimeLayout), string(AppendTime([]byte("x"), ts))[1:], "%v", at)
+	}
+}

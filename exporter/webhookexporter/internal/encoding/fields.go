@@ -18,12 +18,45 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
 // FormatTime writes ts in TimeLayout.
 func FormatTime(ts pcommon.Timestamp) string {
-	return ts.AsTime().UTC().Format(TimeLayout)
+	return string(AppendTime(nil, ts))
 }
 
-// AppendTime appends ts in TimeLayout.
+// AppendTime appends ts in TimeLayout. It writes the digits itself: rows
+// carry two or more times each, and time.AppendFormat reads its layout
+// anew on every call.
 func AppendTime(b []byte, ts pcommon.Timestamp) []byte {
-	return ts.AsTime().UTC().AppendFormat(b, TimeLayout)
+	t := ts.AsTime().UTC()
+	year, month, day := t.Date()
+	hour, minute, second := t.Clock()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, TimeLayout)
+	}
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, second, 2)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond(), 9)
+	return append(b, 'Z')
+}
+
+// appendDigits appends the n last decimal digits of v, zero-padded.
+func appendDigits(b []byte, v, n int) []byte {
+	for range n {
+		b = append(b, '0')
+	}
+	for i := len(b) - 1; i >= len(b)-n; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 // Time is ts as a time.Time in UTC; the zero time.Time when ts is 0 (unset).

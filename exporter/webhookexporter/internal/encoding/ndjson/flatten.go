@@ -15,13 +15,16 @@ const resourcePrefix = "resource."
 // nested "attributes" object.
 type flattener struct {
 	prefix string
+	// prefixHasDot: no fixed field has a dot, so no lifted key with one
+	// can be taken by a fixed field.
+	prefixHasDot bool
 	// taken holds the fixed fields that start with prefix, without it, so
 	// that an attribute name is checked without building its key.
 	taken map[string]bool
 }
 
 func newFlattener(prefix string, fixed []string) flattener {
-	f := flattener{prefix: prefix, taken: map[string]bool{}}
+	f := flattener{prefix: prefix, prefixHasDot: strings.Contains(prefix, "."), taken: map[string]bool{}}
 	for _, name := range fixed {
 		if rest, ok := strings.CutPrefix(name, prefix); ok {
 			f.taken[rest] = true
@@ -33,7 +36,7 @@ func newFlattener(prefix string, fixed []string) flattener {
 // clashes reports whether the lifted key of attribute name is a fixed
 // field or the lifted key of a resource attribute.
 func (f flattener) clashes(name string, resource pcommon.Map) bool {
-	if f.taken[name] {
+	if !f.prefixHasDot && strings.IndexByte(name, '.') < 0 && f.taken[name] {
 		return true
 	}
 	var resourceName string

@@ -66,6 +66,10 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 	}}
 }
 
+// firstRowCapacity is room for a typical row, so that the first row is not
+// copied while its buffer grows; the first row then sizes the buffer.
+const firstRowCapacity = 4096
+
 // rows writes the rows of a batch once, in order, into one buffer; a run of
 // rows is a slice of it.
 type rows struct {
@@ -81,6 +85,7 @@ func (r *rows) Encode(from, to int) ([]byte, error) {
 	}
 	if r.ends == nil {
 		r.ends = make([]int, 0, r.n)
+		r.buf = make([]byte, 0, firstRowCapacity)
 	}
 	for len(r.ends) < to {
 		r.buf = r.row(r.buf, len(r.ends))
