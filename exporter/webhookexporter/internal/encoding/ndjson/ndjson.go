@@ -1,7 +1,7 @@
 // Package ndjson encodes spans and log records as newline-delimited JSON:
 // one flat object per item, one per line, in a fixed, documented schema
-// that data stores map to columns (ClickHouse's JSONEachRow, BigQuery and
-// Elasticsearch bulk loads, Loki, files).
+// that data stores map to columns (ClickHouse's FORMAT JSONEachRow, Vector's
+// newline-delimited input, files).
 package ndjson // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/ndjson"
 
 import (
