@@ -91,8 +91,9 @@ func (r *rows) Encode(from, to int) ([]byte, error) {
 		r.buf = r.row(r.buf, len(r.ends))
 		r.ends = append(r.ends, len(r.buf))
 		if len(r.ends) == 1 {
-			// The first row tells how large the others will be.
-			r.buf = slices.Grow(r.buf, len(r.buf)*(r.n-1)+len(r.buf)/4)
+			// The first row tells how large the others will be, give or
+			// take a quarter: growing later would copy every row so far.
+			r.buf = slices.Grow(r.buf, len(r.buf)*(r.n-1)*5/4)
 		}
 	}
 	start := 0
