@@ -5,6 +5,8 @@
 #   BenchmarkReceiverInProcess  floor (ptrace.JSONUnmarshaler), ours, ours_bare
 #   BenchmarkReceiverHTTP       stock (otlp receiver), ours, ours_bare
 #   BenchmarkExporter           stock (otlp_http json), ours, ours_signed
+#   BenchmarkExporterEncodings  json (ours), ndjson, template
+#   BenchmarkEncode             json, ndjson, template without HTTP
 #
 # It prints benchstat tables with -col /impl (every impl against the first of
 # its benchmark, with confidence intervals) and the median spans/s ratios.
@@ -18,7 +20,7 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 BENCH_COUNT="${BENCH_COUNT:-6}"       # rounds, one run of each benchmark each (benchstat wants >= 6)
 BENCH_TIME="${BENCH_TIME:-1s}"        # -benchtime of each run
-BENCH_FILTER="${BENCH_FILTER:-Receiver|Exporter}"
+BENCH_FILTER="${BENCH_FILTER:-Receiver|Exporter|Encode}"
 BENCH_OUT="${BENCH_OUT:-$ROOT/build/bench/go-$(date +%Y%m%d-%H%M%S)}"
 BENCHSTAT_VERSION="${BENCHSTAT_VERSION:-v0.0.0-20260908200009-22c9c6c9d4da}"
 TOOLS="$ROOT/.tools/bin"
@@ -53,11 +55,15 @@ for round in $(seq "$BENCH_COUNT"); do
 	done
 done
 
+# A BENCH_FILTER may leave a package without results.
+results=()
 for name in webhookreceiver webhookexporter; do
+	grep -q '^Benchmark' "$BENCH_OUT/$name.txt" 2>/dev/null || continue
+	results+=("$BENCH_OUT/$name.txt")
 	echo
 	echo "== benchstat -col /impl $name.txt"
 	"$BENCHSTAT" -col /impl "$BENCH_OUT/$name.txt" | grep -v '^\(goos\|goarch\|pkg\|cpu\):'
 done
 echo
-echo "== median spans/s and ratio to the first impl (floor or stock)"
-"$LOADGEN" goratios "$BENCH_OUT/webhookreceiver.txt" "$BENCH_OUT/webhookexporter.txt"
+echo "== median spans/s and ratio to the first impl (floor, stock or json)"
+"$LOADGEN" goratios "${results[@]}"

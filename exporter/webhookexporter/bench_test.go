@@ -13,6 +13,14 @@ package webhookexporter
 // gzip by default; the webhook exporter does not). impl=ours is the default
 // configuration; impl=ours_signed adds Standard Webhooks signing, which
 // hashes the body twice (webhook-id and signature). Each reports spans/s.
+//
+// BenchmarkExporterEncodings compares the encodings of our exporter with
+// its own OTLP JSON (impl=json, the first, which the ratios of
+// bench/gobench.sh are taken against): impl=ndjson (flatten_attributes on,
+// as for a data store) and impl=template (a small per-request template: a
+// JSON array of name, model and tokens). BenchmarkEncode measures the same
+// three without HTTP: only what differs between them, turning a batch into
+// a body.
 
 import (
 	"context"
@@ -33,6 +41,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/otlphttpexporter"
 
 	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
@@ -61,16 +70,25 @@ func newBenchSink(b *testing.B) *benchSink {
 
 func benchStartOurs(b *testing.B, url string, signed bool) exporter.Traces {
 	b.Helper()
+	return benchStartConfig(b, url, func(cfg *Config) {
+		if signed {
+			cfg.Signature = configoptional.Some(SignatureConfig{
+				Scheme: signature.SchemeStandardWebhooks,
+				Secret: configopaque.String(benchdata.Secret),
+			})
+		}
+	})
+}
+
+// benchStartConfig starts our exporter without queue or retry, with the
+// changes of configure.
+func benchStartConfig(b *testing.B, url string, configure func(*Config)) exporter.Traces {
+	b.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ClientConfig.Endpoint = url
 	cfg.QueueConfig = configoptional.None[exporterhelper.QueueBatchConfig]()
 	cfg.RetryConfig.Enabled = false
-	if signed {
-		cfg.Signature = configoptional.Some(SignatureConfig{
-			Scheme: signature.SchemeStandardWebhooks,
-			Secret: configopaque.String(benchdata.Secret),
-		})
-	}
+	configure(cfg)
 	exp, err := NewFactory().CreateTraces(context.Background(), exportertest.NewNopSettings(metadata.Type), cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -119,6 +137,71 @@ func BenchmarkExporter(b *testing.B) {
 				sink := newBenchSink(b)
 				benchExport(b, spans, sink, benchStartOurs(b, sink.URL+"/v1/traces", true))
 			})
+		})
+	}
+}
+
+// benchTemplate is a small per-request template: what a chat or automation
+// hook that takes a list would get.
+const benchTemplate = `[{{range $i, $s := .}}{{if $i}},{{end}}{"name": {{json $s.Name}}, "model": {{json (attr "gen_ai.request.model" $s)}}, "tokens": {{json (attr "gen_ai.usage.total_tokens" $s)}}}{{end}}]`
+
+// benchEncodings are the encodings the benchmarks compare, the first
+// being the peer.
+var benchEncodings = []struct {
+	impl      string
+	configure func(*Config)
+}{
+	{"json", func(*Config) {}},
+	{"ndjson", func(cfg *Config) {
+		cfg.Encoding = EncodingNDJSON
+		cfg.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true})
+	}},
+	{"template", func(cfg *Config) {
+		cfg.Encoding = EncodingTemplate
+		cfg.Template = configoptional.Some(TemplateConfig{Body: benchTemplate, Per: "request", ContentType: "application/json"})
+	}},
+}
+
+func BenchmarkExporterEncodings(b *testing.B) {
+	for _, spans := range benchSpanCounts {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			for _, enc := range benchEncodings {
+				b.Run("impl="+enc.impl, func(b *testing.B) {
+					sink := newBenchSink(b)
+					benchExport(b, spans, sink, benchStartConfig(b, sink.URL+"/ingest", enc.configure))
+				})
+			}
+		})
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for _, spans := range benchSpanCounts {
+		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
+			for _, enc := range benchEncodings {
+				b.Run("impl="+enc.impl, func(b *testing.B) {
+					cfg := testConfig("http://127.0.0.1:1/hook")
+					enc.configure(cfg)
+					encoder, err := newEncoder(cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					td := benchdata.Traces(spans)
+					b.SetBytes(int64(len(benchdata.NewPayload(spans).Body)))
+					b.ReportAllocs()
+					n := 0
+					for b.Loop() {
+						items := encoding.NewTraces(td)
+						if _, err := encoder.Traces(items).Encode(0, items.Len()); err != nil {
+							b.Fatal(err)
+						}
+						n++
+					}
+					if s := b.Elapsed().Seconds(); s > 0 {
+						b.ReportMetric(float64(n*spans)/s, "spans/s")
+					}
+				})
+			}
 		})
 	}
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
-// Method is the HTTP method used to deliver traces. Configured values are
+// Method is the HTTP method of every delivery. Configured values are
 // upper-cased, so "post" and "Post" are read as POST.
 type Method string
 
@@ -42,27 +42,6 @@ func (m Method) normalized() Method {
 	return Method(strings.ToUpper(strings.TrimSpace(string(m))))
 }
 
-// Encoding is the body format of a delivery.
-type Encoding string
-
-const (
-	// EncodingJSON is OTLP JSON, sent as application/json (the default).
-	EncodingJSON Encoding = "json"
-	// EncodingProto is OTLP protobuf, sent as application/x-protobuf.
-	EncodingProto Encoding = "proto"
-)
-
-// UnmarshalText normalises the configured encoding to lower case; Validate
-// checks that it is supported.
-func (e *Encoding) UnmarshalText(text []byte) error {
-	*e = Encoding(strings.ToLower(strings.TrimSpace(string(text))))
-	return nil
-}
-
-func (e Encoding) normalized() Encoding {
-	return Encoding(strings.ToLower(strings.TrimSpace(string(e))))
-}
-
 // Config defines the configuration of the webhook exporter.
 type Config struct {
 	// ClientConfig holds the HTTP client settings: endpoint (the full URL
@@ -77,8 +56,14 @@ type Config struct {
 
 	// Method is POST or PUT.
 	Method Method `mapstructure:"method"`
-	// Encoding is json (OTLP JSON) or proto (OTLP protobuf).
+	// Encoding is the body format: json (OTLP JSON), proto (OTLP
+	// protobuf), ndjson (one flat JSON object per span or log record) or
+	// template (a text/template).
 	Encoding Encoding `mapstructure:"encoding"`
+	// NDJSON holds the options of encoding ndjson.
+	NDJSON configoptional.Optional[NDJSONConfig] `mapstructure:"ndjson"`
+	// Template configures encoding template.
+	Template configoptional.Optional[TemplateConfig] `mapstructure:"template"`
 	// RetryableStatuses are the HTTP statuses that are retried; every other
 	// non-2xx status drops the data.
 	RetryableStatuses []int `mapstructure:"retryable_statuses"`
@@ -162,11 +147,7 @@ func (cfg *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("\"method\" must be POST or PUT, got %q", string(cfg.Method)))
 	}
-	switch cfg.Encoding.normalized() {
-	case EncodingJSON, EncodingProto:
-	default:
-		errs = append(errs, fmt.Errorf("\"encoding\" must be json or proto, got %q", string(cfg.Encoding)))
-	}
+	errs = append(errs, cfg.validateEncoding()...)
 	for i, status := range cfg.RetryableStatuses {
 		if status < 400 || status > 599 {
 			errs = append(errs, fmt.Errorf("\"retryable_statuses[%d]\" must be an HTTP error status between 400 and 599, got %d", i, status))

@@ -33,6 +33,8 @@ func TestCreateDefaultConfig(t *testing.T) {
 	assert.False(t, cfg.ClientConfig.Compression.IsCompressed())
 	assert.Equal(t, MethodPost, cfg.Method)
 	assert.Equal(t, EncodingJSON, cfg.Encoding)
+	assert.False(t, cfg.NDJSON.HasValue(), "the ndjson section is absent unless configured")
+	assert.False(t, cfg.Template.HasValue(), "the template section is absent unless configured")
 	assert.Equal(t, []int{429, 502, 503, 504}, cfg.RetryableStatuses)
 	assert.True(t, cfg.QueueConfig.HasValue())
 	assert.Equal(t, exporterhelper.NewDefaultQueueConfig(), *cfg.QueueConfig.Get())
@@ -105,11 +107,27 @@ func TestLoadConfig(t *testing.T) {
 		Secret: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 	})
 
+	withTemplate := func(endpoint, body, per, contentType string) *Config {
+		cfg := withEndpoint(endpoint)
+		cfg.Encoding = EncodingTemplate
+		cfg.Template = configoptional.Some(TemplateConfig{Body: body, Per: per, ContentType: contentType})
+		return cfg
+	}
+	slack := withTemplate("https://hooks.slack.com/services/T000/B000/XXXX", "{\"text\": {{json .EventName}}}\n", "item", "application/json")
+	form := withTemplate("https://hooks.example.com/form", "{{range .}}name={{.Name}}&{{end}}", "request", "application/x-www-form-urlencoded")
+
+	rows := withEndpoint("http://127.0.0.1:8123/?query=INSERT%20INTO%20llm_spans%20FORMAT%20JSONEachRow")
+	rows.Encoding = EncodingNDJSON
+	rows.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true})
+
 	tests := []struct {
 		id       component.ID
 		expected *Config
 		errKeys  []string
 	}{
+		{id: component.NewIDWithName(metadata.Type, "ndjson"), expected: rows},
+		{id: component.NewIDWithName(metadata.Type, "slack"), expected: slack},
+		{id: component.NewIDWithName(metadata.Type, "form"), expected: form},
 		{id: component.NewID(metadata.Type), expected: withEndpoint("https://collector.example.com/v1/traces")},
 		{id: component.NewIDWithName(metadata.Type, "full"), expected: full},
 		{id: component.NewIDWithName(metadata.Type, "standard"), expected: standard},
@@ -119,7 +137,7 @@ func TestLoadConfig(t *testing.T) {
 			errKeys: []string{
 				`"endpoint" must be an absolute http or https URL`,
 				`"method" must be POST or PUT, got "PATCH"`,
-				`"encoding" must be json or proto, got "xml"`,
+				`"encoding" must be json, proto, ndjson or template, got "xml"`,
 				`"retryable_statuses[0]"`,
 				`"retryable_statuses[2]"`,
 				`"max_request_body_size" must not be negative`,
@@ -221,7 +239,53 @@ func TestValidate(t *testing.T) {
 		},
 		{name: "method PATCH", mutate: func(c *Config) { c.Method = "PATCH" }, wantErr: `"method" must be POST or PUT, got "PATCH"`},
 		{name: "method empty", mutate: func(c *Config) { c.Method = "" }, wantErr: `"method" must be POST or PUT`},
-		{name: "encoding xml", mutate: func(c *Config) { c.Encoding = "xml" }, wantErr: `"encoding" must be json or proto, got "xml"`},
+		{name: "encoding xml", mutate: func(c *Config) { c.Encoding = "xml" }, wantErr: `"encoding" must be json, proto, ndjson or template, got "xml"`},
+		{name: "valid ndjson", mutate: func(c *Config) {
+			c.Encoding = EncodingNDJSON
+			c.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true, AttributePrefix: "attr."})
+		}},
+		{name: "ndjson section with encoding json", mutate: func(c *Config) {
+			c.NDJSON = configoptional.Some(NDJSONConfig{FlattenAttributes: true})
+		}, wantErr: `"ndjson" is set, but "encoding" is "json": it applies to encoding ndjson only`},
+		{name: "ndjson prefix without flattening", mutate: func(c *Config) {
+			c.Encoding = EncodingNDJSON
+			c.NDJSON = configoptional.Some(NDJSONConfig{AttributePrefix: "attr."})
+		}, wantErr: `"ndjson::attribute_prefix" applies only with "ndjson::flatten_attributes: true"`},
+		{name: "valid template", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: `{"text": {{json .Name}}}`, Per: "item", ContentType: "application/json"})
+		}},
+		{name: "template section with encoding ndjson", mutate: func(c *Config) {
+			c.Encoding = EncodingNDJSON
+			c.Template = configoptional.Some(TemplateConfig{Body: `{}`, Per: "item", ContentType: "application/json"})
+		}, wantErr: `"template" is set, but "encoding" is "ndjson": it applies to encoding template only`},
+		{name: "encoding template without a template", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+		}, wantErr: `"encoding: template" needs a "template" section with "body" and "per"`},
+		{name: "template without body", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: " \n", Per: "item", ContentType: "application/json"})
+		}, wantErr: `"template::body" is required`},
+		{name: "template that does not parse names the line", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: "{\n  \"text\": {{json .Name\n}", Per: "item", ContentType: "application/json"})
+		}, wantErr: `"template::body": line 3: unexpected "}" in operand`},
+		{name: "template with an unknown function", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: `{{toJSON .Name}}`, Per: "item", ContentType: "application/json"})
+		}, wantErr: `"template::body": line 1: function "toJSON" not defined`},
+		{name: "template without per", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: `{}`, ContentType: "application/json"})
+		}, wantErr: `"template::per" is required: item`},
+		{name: "template per batch", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: `{}`, Per: "batch", ContentType: "application/json"})
+		}, wantErr: `"template::per" must be item or request, got "batch"`},
+		{name: "template bad content type", mutate: func(c *Config) {
+			c.Encoding = EncodingTemplate
+			c.Template = configoptional.Some(TemplateConfig{Body: `{}`, Per: "request", ContentType: "json"})
+		}, wantErr: `"template::content_type" must be a media type such as application/json, got "json"`},
 		{name: "retryable status 200", mutate: func(c *Config) { c.RetryableStatuses = []int{503, 200} }, wantErr: `"retryable_statuses[1]" must be an HTTP error status between 400 and 599, got 200`},
 		{name: "retryable status 600", mutate: func(c *Config) { c.RetryableStatuses = []int{600} }, wantErr: `"retryable_statuses[0]"`},
 		{name: "negative max body", mutate: func(c *Config) { c.MaxRequestBodySize = -1 }, wantErr: `"max_request_body_size" must not be negative`},
@@ -272,4 +336,20 @@ func TestCreateTracesRefusesInvalidEndpoint(t *testing.T) {
 	cfg := testConfig("not a url")
 	_, err := NewFactory().CreateTraces(t.Context(), nopSettings(), cfg)
 	require.ErrorContains(t, err, `"endpoint"`)
+}
+
+// The sections of the encodings refuse misspelt keys, as the rest of the
+// configuration does.
+func TestUnknownEncodingKeysAreRefused(t *testing.T) {
+	for key, conf := range map[string]map[string]any{
+		"ndjson::flatten_atributes": {"encoding": "ndjson", "ndjson": map[string]any{"flatten_atributes": true}},
+		"template::bdy":             {"encoding": "template", "template": map[string]any{"bdy": "{}", "per": "item"}},
+	} {
+		t.Run(key, func(t *testing.T) {
+			conf["endpoint"] = "https://hooks.example.com/hook"
+			err := confmap.NewFromStringMap(conf).Unmarshal(createDefaultConfig())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "unknown configuration keys (misspelt?): "+key)
+		})
+	}
 }

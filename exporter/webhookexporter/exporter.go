@@ -5,24 +5,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
@@ -33,9 +29,6 @@ const (
 	headerRetryAfter     = "Retry-After"
 	headerTestConnection = "X-Test-Connection"
 
-	contentTypeJSON  = "application/json"
-	contentTypeProto = "application/x-protobuf"
-
 	// maxErrorExcerpt bounds the part of a response body quoted in errors.
 	maxErrorExcerpt = 512
 	// maxDrain bounds how much of a response body is read and discarded so
@@ -43,11 +36,8 @@ const (
 	maxDrain = 64 << 10
 
 	attrStatusClass = "status_class"
+	attrEncoding    = "encoding"
 )
-
-// emptyJSONPayload is the test-connection body for the json encoding: an
-// OTLP JSON request without spans.
-var emptyJSONPayload = []byte("{}")
 
 type webhookExporter struct {
 	cfg         *Config
@@ -63,7 +53,7 @@ type webhookExporter struct {
 	signer      *signature.Signer
 	scheme      signature.Scheme
 	maxBody     int
-	marshaler   ptrace.Marshaler
+	encoder     encoding.Encoder
 	contentType string
 
 	mu     sync.Mutex
@@ -90,16 +80,12 @@ func newWebhookExporter(cfg *Config, set exporter.Settings) (*webhookExporter, e
 	for _, s := range cfg.RetryableStatuses {
 		e.retryable[s] = true
 	}
-	switch e.encoding {
-	case EncodingProto:
-		e.marshaler = &ptrace.ProtoMarshaler{}
-		e.contentType = contentTypeProto
-	case EncodingJSON:
-		e.marshaler = &ptrace.JSONMarshaler{}
-		e.contentType = contentTypeJSON
-	default:
-		return nil, fmt.Errorf("\"encoding\" must be json or proto, got %q", string(cfg.Encoding))
+	enc, err := newEncoder(cfg)
+	if err != nil {
+		return nil, err
 	}
+	e.encoder = enc
+	e.contentType = enc.ContentType()
 	if sig := cfg.Signature.Get(); sig != nil {
 		signer, err := signature.NewSigner(sig.Scheme, sig.Header, sig.Prefix, string(sig.Secret))
 		if err != nil {
@@ -172,15 +158,12 @@ func (e *webhookExporter) httpClient() *http.Client {
 	return e.client
 }
 
-// testConnection sends an empty payload marked with X-Test-Connection. A 2xx
+// testConnection sends the encoding's empty payload marked with
+// X-Test-Connection. A 2xx
 // or a 400 (an endpoint refusing an empty payload is still reachable and
 // authenticated) passes.
 func (e *webhookExporter) testConnection(ctx context.Context) error {
-	var body []byte
-	if e.encoding == EncodingJSON {
-		body = emptyJSONPayload
-	}
-	resp, err := e.do(ctx, body, true)
+	resp, err := e.do(ctx, e.encoder.TestBody(), true)
 	if err != nil {
 		return fmt.Errorf("test connection to %s failed: %w", e.safeURL, err)
 	}
@@ -190,58 +173,6 @@ func (e *webhookExporter) testConnection(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("test connection to %s failed: HTTP %s%s", e.safeURL, statusText(resp.StatusCode), formatExcerpt(excerpt))
-}
-
-// pushTraces sends td as one request, or, when its body exceeds
-// max_request_body_size, as several.
-func (e *webhookExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	body, err := e.marshaler.MarshalTraces(td)
-	if err != nil {
-		return consumererror.NewPermanent(fmt.Errorf("encoding traces as %s: %w", e.encoding, err))
-	}
-	if e.maxBody <= 0 || len(body) <= e.maxBody {
-		return e.send(ctx, body)
-	}
-	return e.pushSplit(ctx, td)
-}
-
-// pushSplit sends td in chunks no larger than max_request_body_size. Chunks
-// are the longest runs of spans that fit, so the chunk boundaries depend only
-// on the spans from a chunk's first span on: when a chunk fails with a
-// retryable error, the chunk and everything after it are handed back for
-// retry, and the retry encodes the same chunk to the same bytes, with the
-// same webhook-id. A permanent failure of one chunk, or a span too large to
-// be sent alone, does not stop the others.
-func (e *webhookExporter) pushSplit(ctx context.Context, td ptrace.Traces) error {
-	s := newSplitter(td, e.marshaler, e.maxBody)
-	var dropped []error
-	for !s.done() {
-		c, err := s.next()
-		if err != nil {
-			if errors.Is(err, errSpanTooLarge) {
-				dropped = append(dropped, err)
-				continue
-			}
-			return consumererror.NewPermanent(err)
-		}
-		if err := e.send(ctx, c.body); err != nil {
-			if consumererror.IsPermanent(err) {
-				dropped = append(dropped, err)
-				continue
-			}
-			if len(dropped) > 0 {
-				// The dropped parts cannot be reported through the error
-				// handed back for retry, which must not be permanent.
-				e.logger.Error("Dropped part of a batch permanently while retrying the rest",
-					zap.Error(errors.Join(dropped...)))
-			}
-			return consumererror.NewTraces(err, s.remainingFrom(c))
-		}
-	}
-	if len(dropped) > 0 {
-		return consumererror.NewPermanent(errors.Join(dropped...))
-	}
-	return nil
 }
 
 // send delivers one body and classifies the outcome: nil for 2xx, a
@@ -312,86 +243,6 @@ func (e *webhookExporter) recordResponse(ctx context.Context, class string) {
 	e.telemetry.ExporterWebhookResponses.Add(ctx, 1, metric.WithAttributes(attribute.String(attrStatusClass, class)))
 }
 
-func isSuccess(code int) bool { return code >= 200 && code <= 299 }
-
-func statusClass(code int) string {
-	switch {
-	case code >= 200 && code <= 299:
-		return "2xx"
-	case code >= 300 && code <= 399:
-		return "3xx"
-	case code >= 400 && code <= 499:
-		return "4xx"
-	case code >= 500 && code <= 599:
-		return "5xx"
-	default:
-		return "error"
-	}
-}
-
-func statusText(code int) string {
-	if text := http.StatusText(code); text != "" {
-		return strconv.Itoa(code) + " " + text
-	}
-	return strconv.Itoa(code)
-}
-
-// retryAfter reads Retry-After as delay-seconds or an HTTP-date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get(headerRetryAfter))
-	if v == "" {
-		return 0, false
-	}
-	if seconds, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if seconds < 0 {
-			return 0, false
-		}
-		return time.Duration(seconds) * time.Second, true
-	}
-	if date, err := http.ParseTime(v); err == nil {
-		return max(date.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// readExcerpt reads at most maxErrorExcerpt bytes of the response body and
-// makes them printable on one line.
-func readExcerpt(resp *http.Response) string {
-	buf, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorExcerpt))
-	// Invalid UTF-8 and control characters are replaced by one byte each,
-	// so the excerpt never grows past maxErrorExcerpt.
-	s := strings.ToValidUTF8(string(buf), "?")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
-
-// redirectHint names the target of a redirect, which is not followed.
-func redirectHint(resp *http.Response) string {
-	if resp.StatusCode < 300 || resp.StatusCode > 399 {
-		return ""
-	}
-	loc, err := resp.Location()
-	if err != nil {
-		return " (redirects are not followed)"
-	}
-	return " (redirects are not followed; set endpoint to " + redactURL(loc) + ")"
-}
-
-func formatExcerpt(excerpt string) string {
-	if excerpt == "" {
-		return ""
-	}
-	return ": " + excerpt
-}
-
-// closeBody drains a bounded part of the body, so the connection can be
-// reused, and closes it.
-func closeBody(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
-	_ = resp.Body.Close()
+func (e *webhookExporter) recordEncodingFailure(ctx context.Context) {
+	e.telemetry.ExporterWebhookEncodingFailures.Add(ctx, 1, metric.WithAttributes(attribute.String(attrEncoding, string(e.encoding))))
 }

@@ -2,10 +2,6 @@ package webhookexporter
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -26,15 +22,16 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadatatest"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
 func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
+	bothSignals(t, testSendJSONWithPOSTAndHeaders, testSendJSONWithPOSTAndHeaders)
+}
+
+func testSendJSONWithPOSTAndHeaders[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusOK))
 	cfg := testConfig(srv.URL + "/hooks/otel?tenant=acme")
 	cfg.ClientConfig.Headers = configopaque.MapList{
@@ -44,10 +41,10 @@ func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
 	set := nopSettings()
 	set.BuildInfo.Command = "otelcol-webhook"
 	set.BuildInfo.Version = "1.2.3"
-	exp := startExporter(t, cfg, set)
+	exp := startSignal(t, s, cfg, set)
 
-	td := testTraces(2, 2, 3)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+	data := s.data(2, 2, 3)
+	require.NoError(t, exp.consume(t.Context(), data))
 
 	reqs := srv.requests()
 	require.Len(t, reqs, 1)
@@ -61,12 +58,10 @@ func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
 	assert.Empty(t, req.Header.Get("X-Test-Connection"))
 
 	// The body is OTLP JSON exactly as pdata writes it.
-	want, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
+	want, err := s.marshal[EncodingJSON](data)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(req.Body))
-	got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(req.Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, data, decodeBodies(t, s, EncodingJSON, reqs)...)
 }
 
 func TestEndpointIsUsedAsGiven(t *testing.T) {
@@ -83,22 +78,24 @@ func TestEndpointIsUsedAsGiven(t *testing.T) {
 }
 
 func TestSendProtoWithPUT(t *testing.T) {
+	bothSignals(t, testSendProtoWithPUT, testSendProtoWithPUT)
+}
+
+func testSendProtoWithPUT[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusAccepted))
 	cfg := testConfig(srv.URL)
 	cfg.Method = MethodPut
 	cfg.Encoding = EncodingProto
-	exp := startExporter(t, cfg, nopSettings())
+	exp := startSignal(t, s, cfg, nopSettings())
 
-	td := testTraces(1, 2, 2)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+	data := s.data(1, 2, 2)
+	require.NoError(t, exp.consume(t.Context(), data))
 
 	reqs := srv.requests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPut, reqs[0].Method)
 	assert.Equal(t, "application/x-protobuf", reqs[0].Header.Get("Content-Type"))
-	got, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(reqs[0].Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, data, decodeBodies(t, s, EncodingProto, reqs)...)
 }
 
 func TestGzipCompressionAppliesAfterSigning(t *testing.T) {
@@ -195,304 +192,45 @@ func TestErrorExcerptIsBounded(t *testing.T) {
 	assert.NotContains(t, msg, "ccc")
 }
 
-func TestRetryableStatusIsRetriedWithSameDeliveryID(t *testing.T) {
-	srv := newTestServer(t, statuses(http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusOK))
-	cfg := testConfig(srv.URL)
-	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
-	exp := startExporter(t, cfg, nopSettings())
-
-	td := testTraces(1, 1, 2)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 3, "503 and 502 are retried until the 200")
-	id := reqs[0].Header.Get(signature.HeaderWebhookID)
-	require.NotEmpty(t, id)
-	assert.Equal(t, signature.DeliveryID(reqs[0].Body), id)
-	wh, err := standardwebhooks.NewWebhook(testStandardSecret)
-	require.NoError(t, err)
-	for i, r := range reqs {
-		assert.Equal(t, id, r.Header.Get(signature.HeaderWebhookID), "attempt %d carries the same webhook-id", i)
-		assert.Equal(t, reqs[0].Body, r.Body, "attempt %d carries the same body", i)
-		assert.NoError(t, wh.Verify(r.Body, r.Header), "attempt %d is signed", i)
-	}
-}
-
-func TestRetriesGiveUpAfterMaxElapsedTime(t *testing.T) {
-	srv := newTestServer(t, statuses(http.StatusServiceUnavailable))
-	cfg := testConfig(srv.URL)
-	cfg.RetryConfig.MaxElapsedTime = 100 * time.Millisecond
-	exp := startExporter(t, cfg, nopSettings())
-	err := exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "503 Service Unavailable")
-	assert.GreaterOrEqual(t, srv.count(), 2)
-}
-
-func TestRetryAfterSeconds(t *testing.T) {
-	srv := newTestServer(t, func(i int, _ recordedRequest, w http.ResponseWriter) {
-		if i == 0 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	exp := startExporter(t, testConfig(srv.URL), nopSettings())
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1)))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 2)
-	// The back-off alone is a few milliseconds: the gap shows Retry-After.
-	assert.GreaterOrEqual(t, reqs[1].At.Sub(reqs[0].At), time.Second)
-}
-
-func TestRetryAfterHTTPDate(t *testing.T) {
-	var retryAt time.Time
-	srv := newTestServer(t, func(i int, req recordedRequest, w http.ResponseWriter) {
-		if i == 0 {
-			// HTTP-dates have whole seconds: the date lies 1 to 2 s ahead.
-			retryAt = req.At.Add(2 * time.Second).Truncate(time.Second)
-			w.Header().Set("Retry-After", retryAt.UTC().Format(http.TimeFormat))
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	exp := startExporter(t, testConfig(srv.URL), nopSettings())
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1)))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 2)
-	require.GreaterOrEqual(t, retryAt.Sub(reqs[0].At), time.Second)
-	assert.False(t, reqs[1].At.Before(retryAt), "retried at %s, before the requested %s", reqs[1].At, retryAt)
-}
-
-func TestRetryAfterParsing(t *testing.T) {
-	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	tests := []struct {
-		value string
-		want  time.Duration
-		ok    bool
-	}{
-		{"", 0, false},
-		{"0", 0, true},
-		{"120", 2 * time.Minute, true},
-		{" 5 ", 5 * time.Second, true},
-		{"-3", 0, false},
-		{"soon", 0, false},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{now.Add(30 * time.Second).Format(time.RFC850), 30 * time.Second, true},
-	}
-	for _, tt := range tests {
-		h := http.Header{}
-		if tt.value != "" {
-			h.Set("Retry-After", tt.value)
-		}
-		got, ok := retryAfter(h, now)
-		assert.Equal(t, tt.ok, ok, tt.value)
-		assert.Equal(t, tt.want, got, tt.value)
-	}
-}
-
-func TestRetryableStatusesOverride(t *testing.T) {
-	t.Run("500 retried", func(t *testing.T) {
-		srv := newTestServer(t, statuses(http.StatusInternalServerError, http.StatusOK))
-		cfg := testConfig(srv.URL)
-		cfg.RetryableStatuses = []int{http.StatusInternalServerError}
-		exp := startExporter(t, cfg, nopSettings())
-		require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1)))
-		assert.Equal(t, 2, srv.count())
-	})
-	t.Run("503 no longer retried", func(t *testing.T) {
-		srv := newTestServer(t, statuses(http.StatusServiceUnavailable, http.StatusOK))
-		cfg := testConfig(srv.URL)
-		cfg.RetryableStatuses = []int{http.StatusInternalServerError}
-		exp := startExporter(t, cfg, nopSettings())
-		err := exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1))
-		require.Error(t, err)
-		assert.True(t, consumererror.IsPermanent(err))
-		assert.Equal(t, 1, srv.count())
-	})
-}
-
-func TestNetworkErrorIsRetried(t *testing.T) {
-	// Nothing listens on a closed listener's port, then a server does.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-
-	cfg := testConfig("http://" + addr + "/hook")
-	cfg.RetryConfig.MaxElapsedTime = 150 * time.Millisecond
-	exp := startExporter(t, cfg, nopSettings())
-	err = exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1))
-	require.Error(t, err)
-	assert.False(t, consumererror.IsPermanent(err), "a network error is retryable: %v", err)
-	assert.Contains(t, err.Error(), "no more retries left")
-	assert.Contains(t, err.Error(), addr)
-}
-
-func TestTimeoutIsRetried(t *testing.T) {
-	release := make(chan struct{})
-	srv := newTestServer(t, func(i int, _ recordedRequest, w http.ResponseWriter) {
-		if i == 0 {
-			<-release
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-	cfg := testConfig(srv.URL)
-	cfg.ClientConfig.Timeout = 100 * time.Millisecond
-	exp := startExporter(t, cfg, nopSettings())
-	err := exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1))
-	close(release)
-	require.NoError(t, err, "the request that timed out is retried")
-	assert.Equal(t, 2, srv.count())
-}
-
-func TestHMACSignature(t *testing.T) {
-	srv := newTestServer(t, statuses(http.StatusOK))
-	cfg := testConfig(srv.URL)
-	cfg.Signature = configoptional.Some(SignatureConfig{
-		Scheme: signature.SchemeHMACSHA256,
-		Secret: testHMACSecret,
-		Header: "X-Hub-Signature-256",
-		Prefix: "sha256=",
-	})
-	exp := startExporter(t, cfg, nopSettings())
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 2)))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 1)
-	mac := hmac.New(sha256.New, []byte(testHMACSecret))
-	mac.Write(reqs[0].Body)
-	assert.Equal(t, "sha256="+hex.EncodeToString(mac.Sum(nil)), reqs[0].Header.Get("X-Hub-Signature-256"))
-	assert.Empty(t, reqs[0].Header.Get(signature.HeaderWebhookID), "hmac_sha256 sends no webhook-* headers")
-}
-
-func TestHMACSignatureDefaultHeader(t *testing.T) {
-	srv := newTestServer(t, statuses(http.StatusOK))
-	cfg := testConfig(srv.URL)
-	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeHMACSHA256, Secret: testHMACSecret})
-	exp := startExporter(t, cfg, nopSettings())
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1)))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 1)
-	mac := hmac.New(sha256.New, []byte(testHMACSecret))
-	mac.Write(reqs[0].Body)
-	assert.Equal(t, hex.EncodeToString(mac.Sum(nil)), reqs[0].Header.Get("X-Webhook-Signature"))
-}
-
-func TestStandardWebhooksSignature(t *testing.T) {
-	srv := newTestServer(t, statuses(http.StatusOK))
-	cfg := testConfig(srv.URL)
-	cfg.Encoding = EncodingProto
-	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
-	exp := startExporter(t, cfg, nopSettings())
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(2, 1, 2)))
-	require.NoError(t, exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1)))
-
-	reqs := srv.requests()
-	require.Len(t, reqs, 2)
-	wh, err := standardwebhooks.NewWebhook(testStandardSecret)
-	require.NoError(t, err)
-	for _, r := range reqs {
-		require.NoError(t, wh.Verify(r.Body, r.Header))
-		assert.Equal(t, signature.DeliveryID(r.Body), r.Header.Get(signature.HeaderWebhookID))
-	}
-	assert.NotEqual(t, reqs[0].Header.Get(signature.HeaderWebhookID), reqs[1].Header.Get(signature.HeaderWebhookID),
-		"different batches have different ids")
-
-	// A wrong secret does not verify.
-	other, err := standardwebhooks.NewWebhook("whsec_c2VjcmV0LW9mLXRoZS1wcmV2aW91cy1yb3RhdGlvbg==")
-	require.NoError(t, err)
-	assert.Error(t, other.Verify(reqs[0].Body, reqs[0].Header))
-}
-
-func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
-	const apiKey = "api-key-must-stay-secret"
-	srv := newTestServer(t, func(i int, _ recordedRequest, w http.ResponseWriter) {
-		if i == 0 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte("forbidden"))
-	})
-	cfg := testConfig(srv.URL + "/hook?token=query-token-secret")
-	cfg.ClientConfig.Headers = configopaque.MapList{{Name: "X-Api-Key", Value: apiKey}}
-	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeHMACSHA256, Secret: testHMACSecret})
-	core, logs := observer.New(zapcore.DebugLevel)
-	set := nopSettings()
-	set.Logger = zap.New(core)
-	exp := startExporter(t, cfg, set)
-
-	err := exp.ConsumeTraces(t.Context(), testTraces(1, 1, 1))
-	require.Error(t, err)
-	reqs := srv.requests()
-	require.Len(t, reqs, 2)
-	sig := reqs[1].Header.Get("X-Webhook-Signature")
-	require.NotEmpty(t, sig)
-
-	texts := []string{err.Error()}
-	for _, entry := range logs.All() {
-		texts = append(texts, entry.Message)
-		for k, v := range entry.ContextMap() {
-			texts = append(texts, k+"="+toString(v))
-		}
-	}
-	require.Greater(t, len(texts), 1, "the retry was logged")
-	for _, text := range texts {
-		for _, secret := range []string{apiKey, testHMACSecret, sig, "query-token-secret"} {
-			assert.NotContains(t, text, secret)
-		}
-	}
-	assert.Contains(t, err.Error(), "403 Forbidden")
-}
-
-func toString(v any) string {
-	if err, ok := v.(error); ok {
-		return err.Error()
-	}
-	return fmt.Sprint(v)
-}
-
 func TestRedactContent(t *testing.T) {
+	bothSignals(t, testRedactContent, testRedactContent)
+}
+
+func testRedactContent[D any](t *testing.T, s signal[D]) {
 	for _, redact := range []bool{true, false} {
 		t.Run("redact="+strconv.FormatBool(redact), func(t *testing.T) {
 			srv := newTestServer(t, statuses(http.StatusOK))
 			cfg := testConfig(srv.URL)
 			cfg.RedactContent = redact
-			exp := startExporter(t, cfg, nopSettings())
-			assert.Equal(t, redact, exp.Capabilities().MutatesData)
+			exp := startSignal(t, s, cfg, nopSettings())
+			assert.Equal(t, redact, exp.capabilities().MutatesData)
 
-			td := testTraces(1, 1, 2)
-			input := cloneTraces(td)
+			data := s.data(1, 1, 2)
+			input := s.clone(data)
 			if !redact {
-				td.MarkReadOnly()
+				s.readOnly(data)
 			}
-			require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+			require.NoError(t, exp.consume(t.Context(), data))
 
 			reqs := srv.requests()
 			require.Len(t, reqs, 1)
-			got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(reqs[0].Body)
-			require.NoError(t, err)
-			span := got.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
-			_, hasPrompt := span.Attributes().Get("gen_ai.prompt")
-			_, hasCompletion := span.Attributes().Get("gen_ai.completion")
-			_, hasEventContent := span.Events().At(0).Attributes().Get("gen_ai.output.messages")
+			got := decodeBodies(t, s, EncodingJSON, reqs)
+			item := s.items(got[0])[0]
+			_, hasPrompt := item.attributes.Get("gen_ai.prompt")
+			_, hasCompletion := item.attributes.Get("gen_ai.completion")
 			assert.Equal(t, !redact, hasPrompt)
 			assert.Equal(t, !redact, hasCompletion)
-			assert.Equal(t, !redact, hasEventContent)
-			model, ok := span.Attributes().Get("gen_ai.request.model")
+			model, ok := item.attributes.Get("gen_ai.request.model")
 			require.True(t, ok, "other attributes are kept")
 			assert.Equal(t, "openai/gpt-4o", model.Str())
-			_, ok = span.Events().At(0).Attributes().Get("index")
-			assert.True(t, ok)
+			if item.isSpan {
+				_, hasEventContent := item.span.Events().At(0).Attributes().Get("gen_ai.output.messages")
+				assert.Equal(t, !redact, hasEventContent)
+				_, ok = item.span.Events().At(0).Attributes().Get("index")
+				assert.True(t, ok)
+			}
 			if !redact {
-				require.NoError(t, ptracetest.CompareTraces(input, got))
+				requireSameItems(t, s, input, got...)
 			}
 		})
 	}
@@ -545,18 +283,20 @@ func TestStatusClass(t *testing.T) {
 }
 
 func TestSendingQueueDelivers(t *testing.T) {
+	bothSignals(t, testSendingQueueDelivers, testSendingQueueDelivers)
+}
+
+func testSendingQueueDelivers[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusServiceUnavailable, http.StatusOK))
 	cfg := testConfig(srv.URL)
 	cfg.QueueConfig = createDefaultConfig().(*Config).QueueConfig
-	exp := startExporter(t, cfg, nopSettings())
+	exp := startSignal(t, s, cfg, nopSettings())
 
-	td := testTraces(1, 1, 3)
-	require.NoError(t, exp.ConsumeTraces(t.Context(), td), "queued")
+	data := s.data(1, 1, 3)
+	input := s.clone(data)
+	require.NoError(t, exp.consume(t.Context(), data), "queued")
 	require.Eventually(t, func() bool { return srv.count() >= 2 }, 10*time.Second, 5*time.Millisecond)
-	reqs := srv.requests()
-	got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(reqs[1].Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(td, got))
+	requireSameItems(t, s, input, decodeBodies(t, s, EncodingJSON, srv.requests()[1:2])...)
 }
 
 func TestLifecycle(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/tmpl"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
 )
 
@@ -39,6 +40,7 @@ func NewFactory() exporter.Factory {
 		metadata.Type,
 		createDefaultConfig,
 		exporter.WithTraces(createTraces, metadata.TracesStability),
+		exporter.WithLogs(createLogs, metadata.LogsStability),
 	)
 }
 
@@ -52,6 +54,8 @@ func createDefaultConfig() component.Config {
 		RetryConfig:       configretry.NewDefaultBackOffConfig(),
 		Method:            MethodPost,
 		Encoding:          EncodingJSON,
+		NDJSON:            configoptional.Default(NDJSONConfig{}),
+		Template:          configoptional.Default(TemplateConfig{ContentType: tmpl.DefaultContentType}),
 		RetryableStatuses: defaultRetryableStatuses(),
 		Signature:         configoptional.Default(SignatureConfig{}),
 		TestConnection:    configoptional.Default(TestConnectionConfig{FailOnError: true}),
@@ -64,7 +68,31 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	if err != nil {
 		return nil, err
 	}
-	inner, err := exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces,
+	inner, err := exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, helperOptions(c, e)...)
+	if err != nil {
+		e.telemetry.Shutdown()
+		return nil, err
+	}
+	return newTracesExporter(inner, c.RedactContent), nil
+}
+
+func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
+	c := cfg.(*Config)
+	e, err := newWebhookExporter(c, set)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := exporterhelper.NewLogs(ctx, set, cfg, e.pushLogs, helperOptions(c, e)...)
+	if err != nil {
+		e.telemetry.Shutdown()
+		return nil, err
+	}
+	return newLogsExporter(inner, c.RedactContent), nil
+}
+
+// helperOptions are the exporterhelper settings of every signal.
+func helperOptions(c *Config, e *webhookExporter) []exporterhelper.Option {
+	return []exporterhelper.Option{
 		exporterhelper.WithStart(e.start),
 		exporterhelper.WithShutdown(e.shutdown),
 		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: c.RedactContent}),
@@ -73,10 +101,5 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
 		exporterhelper.WithRetry(c.RetryConfig),
 		exporterhelper.WithQueue(c.QueueConfig),
-	)
-	if err != nil {
-		e.telemetry.Shutdown()
-		return nil, err
 	}
-	return newLifecycleGuard(inner, c.RedactContent), nil
 }

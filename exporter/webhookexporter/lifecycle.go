@@ -7,17 +7,24 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/genai"
 )
 
+// helperExporter is what exporterhelper builds for every signal.
+type helperExporter interface {
+	component.Component
+	Capabilities() consumer.Capabilities
+}
+
 // lifecycleGuard wraps the exporterhelper exporter so that Start and
 // Shutdown are safe to call twice (exporterhelper's retry sender panics on a
-// second Shutdown), and redacts content before the data reaches the queue, so
-// that a persistent queue never stores prompts or completions.
-type lifecycleGuard struct {
-	exporter.Traces
+// second Shutdown), and tells the pipeline that the data is changed when
+// content is redacted.
+type lifecycleGuard[E helperExporter] struct {
+	inner  E
 	redact bool
 
 	mu       sync.Mutex
@@ -25,19 +32,15 @@ type lifecycleGuard struct {
 	shutdown bool
 }
 
-func newLifecycleGuard(inner exporter.Traces, redact bool) *lifecycleGuard {
-	return &lifecycleGuard{Traces: inner, redact: redact}
-}
-
 // Start starts the exporter once; later calls, and calls after Shutdown, do
 // nothing.
-func (g *lifecycleGuard) Start(ctx context.Context, host component.Host) error {
+func (g *lifecycleGuard[E]) Start(ctx context.Context, host component.Host) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.started || g.shutdown {
 		return nil
 	}
-	if err := g.Traces.Start(ctx, host); err != nil {
+	if err := g.inner.Start(ctx, host); err != nil {
 		return err
 	}
 	g.started = true
@@ -46,28 +49,55 @@ func (g *lifecycleGuard) Start(ctx context.Context, host component.Host) error {
 
 // Shutdown stops the exporter once; it is safe before Start and when called
 // twice.
-func (g *lifecycleGuard) Shutdown(ctx context.Context) error {
+func (g *lifecycleGuard[E]) Shutdown(ctx context.Context) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.shutdown {
 		return nil
 	}
 	g.shutdown = true
-	return g.Traces.Shutdown(ctx)
+	return g.inner.Shutdown(ctx)
 }
 
 // Capabilities reports MutatesData when redaction is on, so the pipeline
 // hands over data this exporter may change.
-func (g *lifecycleGuard) Capabilities() consumer.Capabilities {
-	c := g.Traces.Capabilities()
+func (g *lifecycleGuard[E]) Capabilities() consumer.Capabilities {
+	c := g.inner.Capabilities()
 	c.MutatesData = c.MutatesData || g.redact
 	return c
 }
 
+// tracesExporter redacts content, if configured, before the spans reach the
+// queue, so that a persistent queue never stores prompts or completions.
+type tracesExporter struct {
+	*lifecycleGuard[exporter.Traces]
+}
+
+func newTracesExporter(inner exporter.Traces, redact bool) *tracesExporter {
+	return &tracesExporter{&lifecycleGuard[exporter.Traces]{inner: inner, redact: redact}}
+}
+
 // ConsumeTraces redacts content, if configured, then queues or sends td.
-func (g *lifecycleGuard) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
-	if g.redact {
+func (t *tracesExporter) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
+	if t.redact {
 		genai.RedactTraces(td)
 	}
-	return g.Traces.ConsumeTraces(ctx, td)
+	return t.inner.ConsumeTraces(ctx, td)
+}
+
+// logsExporter is tracesExporter for log records.
+type logsExporter struct {
+	*lifecycleGuard[exporter.Logs]
+}
+
+func newLogsExporter(inner exporter.Logs, redact bool) *logsExporter {
+	return &logsExporter{&lifecycleGuard[exporter.Logs]{inner: inner, redact: redact}}
+}
+
+// ConsumeLogs redacts content, if configured, then queues or sends ld.
+func (l *logsExporter) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	if l.redact {
+		genai.RedactLogs(ld)
+	}
+	return l.inner.ConsumeLogs(ctx, ld)
 }

@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
@@ -83,6 +82,10 @@ func (c *memClient) Close(context.Context) error { return nil }
 // sent again by the next exporter with the same body and webhook-id, so the
 // receiver can drop it if the first attempt had arrived.
 func TestPersistentQueueRedeliversWithSameID(t *testing.T) {
+	bothSignals(t, testPersistentQueueRedeliversWithSameID, testPersistentQueueRedeliversWithSameID)
+}
+
+func testPersistentQueueRedeliversWithSameID[D any](t *testing.T, s signal[D]) {
 	var accept atomic.Bool
 	srv := newTestServer(t, func(_ int, _ recordedRequest, w http.ResponseWriter) {
 		if accept.Load() {
@@ -103,18 +106,23 @@ func TestPersistentQueueRedeliversWithSameID(t *testing.T) {
 	cfg.RetryConfig.MaxInterval = 50 * time.Millisecond
 	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
 
-	td := testTraces(1, 1, 3)
-	input := cloneTraces(td)
+	data := s.data(1, 1, 3)
+	input := s.clone(data)
 
-	first := newExporter(t, cfg, nopSettings())
+	require.NoError(t, confmap.Validate(cfg))
+	first, err := s.create(t.Context(), nopSettings(), cfg)
+	require.NoError(t, err)
 	require.NoError(t, first.Start(t.Context(), host))
-	require.NoError(t, first.ConsumeTraces(t.Context(), td))
+	require.NoError(t, first.consume(t.Context(), data))
 	require.Eventually(t, func() bool { return srv.count() >= 1 }, 10*time.Second, 5*time.Millisecond)
 	require.NoError(t, first.Shutdown(t.Context()), "shutting down drops the retry but keeps the item")
 	refused := srv.count()
 
 	accept.Store(true)
-	startExporterWithHost(t, cfg, host)
+	second, err := s.create(t.Context(), nopSettings(), cfg)
+	require.NoError(t, err)
+	require.NoError(t, second.Start(t.Context(), host))
+	t.Cleanup(func() { assert.NoError(t, second.Shutdown(context.Background())) })
 	require.Eventually(t, func() bool { return srv.count() > refused }, 10*time.Second, 5*time.Millisecond)
 
 	reqs := srv.requests()
@@ -123,14 +131,5 @@ func TestPersistentQueueRedeliversWithSameID(t *testing.T) {
 	last := reqs[len(reqs)-1]
 	assert.Equal(t, firstID, last.Header.Get(signature.HeaderWebhookID), "redelivered after the restart with the same webhook-id")
 	assert.Equal(t, reqs[0].Body, last.Body)
-	got, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(last.Body)
-	require.NoError(t, err)
-	require.NoError(t, ptracetest.CompareTraces(input, got))
-}
-
-func startExporterWithHost(t *testing.T, cfg *Config, host component.Host) {
-	t.Helper()
-	exp := newExporter(t, cfg, nopSettings())
-	require.NoError(t, exp.Start(t.Context(), host))
-	t.Cleanup(func() { assert.NoError(t, exp.Shutdown(context.Background())) })
+	requireSameItems(t, s, input, decodeBodies(t, s, EncodingJSON, []recordedRequest{last})...)
 }

@@ -65,6 +65,20 @@ func TestTestConnectionProtoPUTSigned(t *testing.T) {
 	assert.NoError(t, wh.Verify(reqs[0].Body, reqs[0].Header), "the test connection is signed")
 }
 
+// Encodings without an empty OTLP request send an empty body: no rows.
+func TestTestConnectionNDJSONIsEmpty(t *testing.T) {
+	srv := newTestServer(t, statuses(http.StatusOK))
+	cfg := withTestConnection(testConfig(srv.URL), true)
+	cfg.Encoding = EncodingNDJSON
+	startExporter(t, cfg, nopSettings())
+
+	reqs := srv.requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "true", reqs[0].Header.Get("X-Test-Connection"))
+	assert.Equal(t, "application/x-ndjson", reqs[0].Header.Get("Content-Type"))
+	assert.Empty(t, reqs[0].Body)
+}
+
 func TestTestConnectionFails(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusUnauthorized, http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusFound} {
 		t.Run(http.StatusText(status), func(t *testing.T) {

@@ -35,6 +35,9 @@ var exampleDocumented = []string{
 	"examples/sidecar.yaml",
 	"examples/gateway.yaml",
 	"examples/gateway-loadbalancer.yaml",
+	"examples/llm-spans-to-clickhouse.yaml",
+	"examples/openrouter-alerts-to-slack.yaml",
+	"examples/spans-to-automation-hook.yaml",
 }
 
 // exampleConfigs returns every examples/*.yaml, the configs of `make bench`

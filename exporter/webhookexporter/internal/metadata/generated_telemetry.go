@@ -23,10 +23,11 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                    metric.Meter
-	mu                       sync.Mutex
-	registrations            []metric.Registration
-	ExporterWebhookResponses metric.Int64Counter
+	meter                           metric.Meter
+	mu                              sync.Mutex
+	registrations                   []metric.Registration
+	ExporterWebhookEncodingFailures metric.Int64Counter
+	ExporterWebhookResponses        metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -58,6 +59,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ExporterWebhookEncodingFailures, err = builder.meter.Int64Counter(
+		"otelcol_exporter_webhook_encoding_failures",
+		metric.WithDescription("Number of spans and log records dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]"),
+		metric.WithUnit("{item}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ExporterWebhookResponses, err = builder.meter.Int64Counter(
 		"otelcol_exporter_webhook_responses",
 		metric.WithDescription("Number of HTTP requests sent by the webhook exporter (deliveries, retries and test connections), by the class of their response status. [Alpha]"),

@@ -1,0 +1,93 @@
+// Package otlp encodes batches as OTLP requests, JSON or protobuf, exactly
+// as pdata writes them.
+package otlp // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp"
+
+import (
+	"fmt"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+)
+
+const (
+	contentTypeJSON  = "application/json"
+	contentTypeProto = "application/x-protobuf"
+)
+
+// Encoder is the OTLP encoder of one wire format.
+type Encoder struct {
+	contentType string
+	testBody    []byte
+	traces      ptrace.Marshaler
+	logs        plog.Marshaler
+}
+
+var _ encoding.Encoder = (*Encoder)(nil)
+
+// NewJSON returns the OTLP JSON encoder.
+func NewJSON() *Encoder {
+	return &Encoder{
+		contentType: contentTypeJSON,
+		// An OTLP JSON request without data.
+		testBody: []byte("{}"),
+		traces:   &ptrace.JSONMarshaler{},
+		logs:     &plog.JSONMarshaler{},
+	}
+}
+
+// NewProto returns the OTLP protobuf encoder.
+func NewProto() *Encoder {
+	return &Encoder{
+		contentType: contentTypeProto,
+		// An OTLP protobuf request without data is zero bytes long.
+		testBody: []byte{},
+		traces:   &ptrace.ProtoMarshaler{},
+		logs:     &plog.ProtoMarshaler{},
+	}
+}
+
+// ContentType is application/json or application/x-protobuf.
+func (e *Encoder) ContentType() string { return e.contentType }
+
+// PerItem is false: one request carries a run of items.
+func (e *Encoder) PerItem() bool { return false }
+
+// TestBody is an OTLP request without data.
+func (e *Encoder) TestBody() []byte { return e.testBody }
+
+// Traces encodes runs of spans as OTLP trace requests.
+func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
+	return batch(func(from, to int) ([]byte, error) {
+		td := t.Data()
+		if from != 0 || to != t.Len() {
+			td = t.Slice(from, to)
+		}
+		body, err := e.traces.MarshalTraces(td)
+		if err != nil {
+			return nil, fmt.Errorf("encoding spans as OTLP: %w", err)
+		}
+		return body, nil
+	})
+}
+
+// Logs encodes runs of log records as OTLP logs requests.
+func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
+	return batch(func(from, to int) ([]byte, error) {
+		ld := l.Data()
+		if from != 0 || to != l.Len() {
+			ld = l.Slice(from, to)
+		}
+		body, err := e.logs.MarshalLogs(ld)
+		if err != nil {
+			return nil, fmt.Errorf("encoding log records as OTLP: %w", err)
+		}
+		return body, nil
+	})
+}
+
+// batch adapts a function to encoding.Batch.
+type batch func(from, to int) ([]byte, error)
+
+func (b batch) Encode(from, to int) ([]byte, error) { return b(from, to) }
