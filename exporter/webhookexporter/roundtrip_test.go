@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,9 +30,10 @@ import (
 )
 
 type testReceiver struct {
-	url       string
-	sink      *consumertest.TracesSink
-	telemetry *componenttest.Telemetry
+	url, logsURL string
+	sink         *consumertest.TracesSink
+	logs         *consumertest.LogsSink
+	telemetry    *componenttest.Telemetry
 }
 
 // startReceiver starts our webhook receiver on a loopback port chosen by the
@@ -52,10 +54,14 @@ func startReceiver(t *testing.T, secret string) *testReceiver {
 	set.TelemetrySettings = tt.NewTelemetrySettings()
 	set.Logger = zap.New(core)
 
-	sink := new(consumertest.TracesSink)
+	sink, logSink := new(consumertest.TracesSink), new(consumertest.LogsSink)
 	rcv, err := f.CreateTraces(t.Context(), set, cfg, sink)
 	require.NoError(t, err)
+	// The same receiver, in a logs pipeline too: one server for both.
+	lrcv, err := f.CreateLogs(t.Context(), set, cfg, logSink)
+	require.NoError(t, err)
 	require.NoError(t, rcv.Start(t.Context(), componenttest.NewNopHost()))
+	require.NoError(t, lrcv.Start(t.Context(), componenttest.NewNopHost()))
 	t.Cleanup(func() { assert.NoError(t, rcv.Shutdown(context.Background())) })
 
 	// The receiver logs the address it listens on.
@@ -66,7 +72,7 @@ func startReceiver(t *testing.T, secret string) *testReceiver {
 		}
 	}
 	require.NotEmpty(t, addr, "the receiver logs its listening endpoint")
-	return &testReceiver{url: "http://" + addr + cfg.Path, sink: sink, telemetry: tt}
+	return &testReceiver{url: "http://" + addr + cfg.Path, logsURL: "http://" + addr + cfg.LogsPath, sink: sink, logs: logSink, telemetry: tt}
 }
 
 func (r *testReceiver) duplicateDeliveries(t *testing.T) int64 {
@@ -100,6 +106,39 @@ func TestRoundTripThroughWebhookReceiver(t *testing.T) {
 	all := rcv.sink.AllTraces()
 	require.Len(t, all, 1, "the test connection pushes nothing")
 	require.NoError(t, ptracetest.CompareTraces(input, all[0]))
+}
+
+// TestRoundTripLogsThroughWebhookReceiver: logs exported as OTLP JSON,
+// signed and compressed, to the receiver's logs path arrive unchanged; a
+// retry after a lost answer is delivered once.
+func TestRoundTripLogsThroughWebhookReceiver(t *testing.T) {
+	rcv := startReceiver(t, testStandardSecret)
+	cfg := testConfig(rcv.logsURL)
+	cfg.ClientConfig.Compression = configcompression.TypeGzip
+	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
+	cfg.TestConnection = configoptional.Some(TestConnectionConfig{FailOnError: true})
+	exp := startSignal(t, logsSignal, cfg, nopSettings())
+
+	ld := testLogs(2, 2, 3)
+	input := logsSignal.clone(ld)
+	require.NoError(t, exp.consume(t.Context(), ld))
+	all := rcv.logs.AllLogs()
+	require.Len(t, all, 1, "the test connection pushes nothing")
+	require.NoError(t, plogtest.CompareLogs(input, all[0]))
+	assert.Zero(t, rcv.sink.SpanCount())
+
+	// The answer to the first attempt is lost: the retry, with the same
+	// webhook-id, is dropped by the receiver.
+	proxy := newFlakyProxy(t, rcv.logsURL)
+	cfg = testConfig(proxy.URL)
+	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
+	exp = startSignal(t, logsSignal, cfg, nopSettings())
+	require.NoError(t, exp.consume(t.Context(), testLogs(1, 1, 4)))
+	ids := proxy.deliveryIDs()
+	require.Len(t, ids, 2)
+	assert.Equal(t, ids[0], ids[1])
+	require.Eventually(t, func() bool { return rcv.duplicateDeliveries(t) == 1 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, input.LogRecordCount()+4, rcv.logs.LogRecordCount(), "delivered downstream exactly once")
 }
 
 func TestRoundTripRejectedWithWrongSecret(t *testing.T) {

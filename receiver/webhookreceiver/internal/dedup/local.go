@@ -1,22 +1,15 @@
 package dedup // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 
-import (
-	"strconv"
-	"sync"
-)
+import "sync"
 
 // reservation is a key this process reserved and has not finished.
 type reservation struct {
 	expires int64 // unix nanoseconds: the lease
-	// token and slot make the value the reservation holds in Redis (see
-	// value). token is empty for storage, and before Start.
+	// token is the value the reservation holds in Redis, the same for
+	// every key of one Reserve call. It is empty for storage, and before
+	// Start.
 	token string
-	slot  int32
 }
-
-// value is the reservation's value in Redis: its call's token and the
-// key's position in the call, so that one token serves a whole call.
-func (r reservation) value() string { return r.token + strconv.Itoa(int(r.slot)) }
 
 // local is what this process knows in front of a storage or redis backend:
 // keys it accepted or found accepted (a bounded cache, so that repeats cost

@@ -6,50 +6,80 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
-// A key's value in Redis is either a reservation (a token unique to the
-// Reserve call, "r" + random + a sequence number + ".", and the key's slot
-// in the call) or the done mark "d" followed by the key's expiry in Unix
-// milliseconds, which lets another replica cache the key exactly as long.
-const doneMark = 'd'
+// A key's value in Redis is the token of the Reserve call that took it: "r",
+// random hex that differs between replicas, ":" and a sequence number. Two
+// marker keys per call say what became of it: "~lease:<token>" lives for the
+// lease while the call's request is in flight, "~done:<token>" for the TTL
+// once the pipeline accepted it. Finishing a request thus costs two commands
+// whatever its number of keys, and a reservation whose replica died (its
+// lease marker gone, no done marker) is taken over by the next request.
+const (
+	leaseMarker = "~lease:"
+	doneMarker  = "~done:"
+)
 
 // Each call is one script, so that a request's keys cost one command and
 // one round trip (go-redis sends EVALSHA, and EVAL once after a Redis
 // restart emptied the script cache). A pipeline of one SET a key costs the
 // client and the server about twice as much CPU.
 var (
-	// reserveScript: `SET key token.slot NX PX lease GET` for every key;
-	// the previous value, or "" where the key was absent and is now
-	// reserved.
+	// reserveScript: `SET key token NX PX ttl GET` for every key, and the
+	// call's lease marker. The reply for a key is "" where it was absent
+	// (or taken over, or already this call's: go-redis retried a call that
+	// had run) and is now reserved; "d" and the milliseconds it stays done;
+	// or "f" while another call holds it. KEYS: the keys; ARGV: token, TTL
+	// and lease in milliseconds, the key prefix.
 	reserveScript = redis.NewScript(`
+local tok, ttl, lease, pfx = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+redis.call('SET', pfx .. '~lease:' .. tok, '1', 'PX', lease)
 local out = {}
 for i, key in ipairs(KEYS) do
-	out[i] = redis.call('SET', key, ARGV[1] .. i, 'NX', 'PX', ARGV[2], 'GET') or ''
+	local v = redis.call('SET', key, tok, 'NX', 'PX', ttl, 'GET')
+	if not v or v == tok then
+		out[i] = ''
+	else
+		local left = redis.call('PTTL', pfx .. '~done:' .. v)
+		if left > 0 then
+			out[i] = 'd' .. left
+		elseif redis.call('EXISTS', pfx .. '~lease:' .. v) == 1 then
+			out[i] = 'f'
+		else
+			redis.call('SET', key, tok, 'PX', ttl)
+			out[i] = ''
+		end
+	end
 end
 return out`)
 
-	// acceptScript marks every key done for the TTL, unconditionally: the
-	// data was accepted, whoever holds the key now.
+	// acceptScript marks every call in ARGV done for the TTL and ends its
+	// lease: its keys are done, whoever asks. ARGV: the TTL in
+	// milliseconds, the key prefix, the tokens.
 	acceptScript = redis.NewScript(`
-for _, key in ipairs(KEYS) do
-	redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+local ttl, pfx = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+	redis.call('SET', pfx .. '~done:' .. ARGV[i], '1', 'PX', ttl)
+	redis.call('DEL', pfx .. '~lease:' .. ARGV[i])
 end
-return #KEYS`)
+return #ARGV - 2`)
 
-	// releaseScript deletes a reservation only while it is still this one:
-	// one whose lease ended may have been taken by another replica since.
+	// releaseScript deletes each key only while it holds its reservation's
+	// token (ARGV[i]): one whose lease ended may have been taken by another
+	// replica since. The lease markers of the tokens go too.
 	releaseScript = redis.NewScript(`
 local n = 0
 for i, key in ipairs(KEYS) do
 	if redis.call('GET', key) == ARGV[i] then
 		n = n + redis.call('DEL', key)
 	end
+end
+for i = #KEYS + 2, #ARGV do
+	redis.call('DEL', ARGV[#KEYS + 1] .. '~lease:' .. ARGV[i])
 end
 return n`)
 )
@@ -108,9 +138,9 @@ func (r *redisBackend) run(ctx context.Context, s *redis.Script, keys []string, 
 // also when the call failed (then with the error).
 func (r *redisBackend) reserve(ctx context.Context, keys []string, pending []int) ([]redisResult, error) {
 	res := make([]redisResult, len(pending))
-	token := r.tokenBase + strconv.FormatUint(r.seq.Add(1), 36) + "."
+	token := r.tokenBase + strconv.FormatUint(r.seq.Add(1), 36)
 	for j := range res {
-		res[j] = redisResult{state: New, res: reservation{token: token, slot: int32(j + 1)}}
+		res[j] = redisResult{state: New, res: reservation{token: token}}
 	}
 	if r.client == nil {
 		for j := range res {
@@ -122,7 +152,7 @@ func (r *redisBackend) reserve(ctx context.Context, keys []string, pending []int
 	for j, i := range pending {
 		full[j] = r.prefix + keys[i]
 	}
-	vals, err := r.run(ctx, reserveScript, full, token, r.leaseMs).StringSlice()
+	vals, err := r.run(ctx, reserveScript, full, token, r.ttlMs, r.leaseMs, r.prefix).StringSlice()
 	if err == nil && len(vals) != len(pending) {
 		err = errors.New("reserve script: unexpected reply")
 	}
@@ -134,54 +164,73 @@ func (r *redisBackend) reserve(ctx context.Context, keys []string, pending []int
 		}
 		return res, err
 	}
-	readReserve(res, vals, token)
+	readReserve(res, vals, time.Now().UnixNano())
 	return res, nil
 }
 
 // readReserve turns the reserve script's reply into results: res holds the
-// call's reservations, which the keys keep where they were absent.
-func readReserve(res []redisResult, vals []string, token string) {
+// call's reservations, which the keys keep where the reply is "". now is
+// when the reply came, from which a done key's expiry is counted.
+func readReserve(res []redisResult, vals []string, now int64) {
 	for j, val := range vals {
 		switch {
 		case val == "":
-			// Was absent: reserved.
-		case strings.HasPrefix(val, token) && val[len(token):] == strconv.Itoa(j+1):
-			// go-redis retried a call that had run: still ours.
-		case val[0] == doneMark:
+			// Reserved.
+		case val[0] == 'd':
 			ms, _ := strconv.ParseInt(val[1:], 10, 64)
-			res[j] = redisResult{state: Done, expires: ms * int64(time.Millisecond)}
+			res[j] = redisResult{state: Done, expires: now + ms*int64(time.Millisecond)}
 		default:
 			res[j] = redisResult{state: InFlight}
 		}
 	}
 }
 
-// accept marks keys done until expires (Unix nanoseconds) for the TTL, in
-// one call. It runs even when the request's context has ended.
-func (r *redisBackend) accept(ctx context.Context, keys []string, expires int64) error {
+// accept marks the calls that reserved keys done for the TTL, in one call.
+// It runs even when the request's context has ended.
+func (r *redisBackend) accept(ctx context.Context, rs []reservation) error {
+	args := []any{r.ttlMs, r.prefix}
+	seen := map[string]bool{}
+	for _, res := range rs {
+		if res.token != "" && !seen[res.token] {
+			seen[res.token] = true
+			args = append(args, res.token)
+		}
+	}
+	if len(args) == 2 {
+		return nil
+	}
 	if r.client == nil {
 		return errNotStarted
 	}
-	done := string(doneMark) + strconv.FormatInt(expires/int64(time.Millisecond), 10)
-	return r.run(context.WithoutCancel(ctx), acceptScript, r.keys(keys), done, r.ttlMs).Err()
+	return r.run(context.WithoutCancel(ctx), acceptScript, nil, args...).Err()
 }
 
-// release deletes the reservations of keys that are still theirs, in one
-// call; keys without a reservation are skipped.
+// release deletes the reservations of keys that are still theirs, and the
+// lease markers of their calls, in one call; keys without a reservation are
+// skipped.
 func (r *redisBackend) release(ctx context.Context, keys []string, rs []reservation) error {
 	var full []string
-	var args []any
+	var tokens []any
+	seen := map[string]bool{}
 	for i, key := range keys {
-		if rs[i].token != "" {
-			full = append(full, r.prefix+key)
-			args = append(args, rs[i].value())
+		if rs[i].token == "" {
+			continue
 		}
+		full = append(full, r.prefix+key)
+		tokens = append(tokens, rs[i].token)
 	}
 	if len(full) == 0 {
 		return nil
 	}
 	if r.client == nil {
 		return errNotStarted
+	}
+	args := append(tokens, r.prefix)
+	for _, res := range rs {
+		if res.token != "" && !seen[res.token] {
+			seen[res.token] = true
+			args = append(args, res.token)
+		}
 	}
 	return r.run(context.WithoutCancel(ctx), releaseScript, full, args...).Err()
 }
@@ -250,10 +299,10 @@ func (d *Deduplicator) releaseFailed(ctx context.Context, keys []string, pending
 func (d *Deduplicator) finishRedis(ctx context.Context, keys []string, accepted bool, now int64) {
 	expires := now + int64(d.cfg.TTL)
 	var err error
-	if accepted {
-		err = d.redis.accept(ctx, keys, expires)
+	if rs := d.local.reservations(keys); accepted {
+		err = d.redis.accept(ctx, rs)
 	} else {
-		err = d.redis.release(ctx, keys, d.local.reservations(keys))
+		err = d.redis.release(ctx, keys, rs)
 	}
 	if err != nil {
 		d.finishFailed(ctx, err)

@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,22 +26,23 @@ func TestRedisLifecycle(t *testing.T) {
 	token, err := rc.Get(ctx, testPrefix+a).Result()
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(token, "r"), "a reservation token: %q", token)
+	assert.Equal(t, token, rc.Get(ctx, testPrefix+b).Val(), "one token for the keys of one call")
 	pttl, err := rc.PTTL(ctx, testPrefix+a).Result()
 	require.NoError(t, err)
-	assert.True(t, pttl > 0 && pttl <= cfg.Lease, "the reservation lives for the lease: %s", pttl)
+	assert.Greater(t, pttl, cfg.TTL-time.Minute, "a key lives for the TTL from its reservation on")
+	lease, err := rc.PTTL(ctx, testPrefix+leaseMarker+token).Result()
+	require.NoError(t, err)
+	assert.True(t, lease > 0 && lease <= cfg.Lease, "the call's lease marker lives for the lease: %s", lease)
 
 	assert.Equal(t, []State{InFlight, InFlight}, reserve(t, d, a, b))
 
-	d.Finish(ctx, []string{a}, true)
 	d.Finish(ctx, []string{b}, false)
-	done, err := rc.Get(ctx, testPrefix+a).Result()
+	d.Finish(ctx, []string{a}, true)
+	assert.Equal(t, token, rc.Get(ctx, testPrefix+a).Val(), "an accepted key keeps its token")
+	done, err := rc.PTTL(ctx, testPrefix+doneMarker+token).Result()
 	require.NoError(t, err)
-	ms, err := strconv.ParseInt(strings.TrimPrefix(done, "d"), 10, 64)
-	require.NoError(t, err, "done mark with the expiry: %q", done)
-	assert.InDelta(t, time.Now().Add(cfg.TTL).UnixMilli(), ms, float64(time.Minute.Milliseconds()))
-	pttl, err = rc.PTTL(ctx, testPrefix+a).Result()
-	require.NoError(t, err)
-	assert.Greater(t, pttl, cfg.TTL-time.Minute, "remembered for the TTL")
+	assert.Greater(t, done, cfg.TTL-time.Minute, "the call is marked done for the TTL")
+	assert.Equal(t, int64(0), rc.Exists(ctx, testPrefix+leaseMarker+token).Val(), "its lease ended")
 	assert.Equal(t, int64(0), rc.Exists(ctx, testPrefix+b).Val(), "released")
 
 	assert.Equal(t, []State{Done, New}, reserve(t, d, a, b))
@@ -166,7 +166,11 @@ func TestRedisKeyPrefixAndDB(t *testing.T) {
 	d := newEnv(t, nil).start(t, cfg, nil)
 	reserve(t, d, "otlp:d:x")
 	ctx := context.Background()
-	assert.Equal(t, []string{"team-a:otlp:d:x"}, inspectDB(t, r, 3).Keys(ctx, "*").Val())
+	keys := inspectDB(t, r, 3).Keys(ctx, "*").Val()
+	assert.Contains(t, keys, "team-a:otlp:d:x")
+	for _, k := range keys {
+		assert.True(t, strings.HasPrefix(k, "team-a:"), "every key, markers included, has the prefix: %s", k)
+	}
 	assert.Empty(t, inspect(t, r).Keys(ctx, "*").Val(), "nothing in db 0")
 }
 
@@ -232,28 +236,36 @@ func TestRedisReserveRunTwice(t *testing.T) {
 	r := harness.StartRedis(t)
 	rc := inspect(t, r)
 	ctx := context.Background()
-	require.NoError(t, rc.Set(ctx, "k:done", "d1767225600000", 0).Err())
-	require.NoError(t, rc.Set(ctx, "k:other", "rffff:1.1", 0).Err())
-	keys := []string{"k:new", "k:done", "k:other"}
-	token := "r0123:7."
+	// A key accepted by another call, one another call holds, and one whose
+	// call died (no lease, no done marker).
+	require.NoError(t, rc.Set(ctx, "k:done", "rdone:1", 0).Err())
+	require.NoError(t, rc.Set(ctx, doneMarker+"rdone:1", "1", time.Hour).Err())
+	require.NoError(t, rc.Set(ctx, "k:other", "rbusy:2", 0).Err())
+	require.NoError(t, rc.Set(ctx, leaseMarker+"rbusy:2", "1", time.Hour).Err())
+	require.NoError(t, rc.Set(ctx, "k:orphan", "rdead:3", 0).Err())
+	keys := []string{"k:new", "k:done", "k:other", "k:orphan"}
+	token := "r0123:7"
 
 	var replies [2][]redisResult
 	for run := range replies {
-		vals, err := reserveScript.Run(ctx, rc, keys, token, 60_000).StringSlice()
+		vals, err := reserveScript.Run(ctx, rc, keys, token, 60_000, 30_000, "").StringSlice()
 		require.NoError(t, err)
 		res := make([]redisResult, len(keys))
 		for j := range res {
-			res[j] = redisResult{state: New, res: reservation{token: token, slot: int32(j + 1)}}
+			res[j] = redisResult{state: New, res: reservation{token: token}}
 		}
-		readReserve(res, vals, token)
+		now := time.Now().UnixNano()
+		readReserve(res, vals, now)
 		replies[run] = res
+		assert.InDelta(t, now+int64(time.Hour), res[1].expires, float64(time.Minute), "run %d: done until the marker's expiry", run)
 	}
 	for run, res := range replies {
 		assert.Equal(t, New, res[0].state, "run %d", run)
-		assert.Equal(t, "r0123:7.1", res[0].res.value())
+		assert.Equal(t, token, res[0].res.token)
 		assert.Equal(t, Done, res[1].state)
-		assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano(), res[1].expires)
 		assert.Equal(t, InFlight, res[2].state)
+		assert.Equal(t, New, res[3].state, "run %d: taken over", run)
 	}
-	assert.Equal(t, "r0123:7.1", rc.Get(ctx, "k:new").Val())
+	assert.Equal(t, token, rc.Get(ctx, "k:new").Val())
+	assert.Equal(t, token, rc.Get(ctx, "k:orphan").Val())
 }
