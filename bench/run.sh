@@ -15,6 +15,11 @@
 #  3. Overload: our receiver with a low memory_limiter (bench/config/
 #     overload.yaml), driven past its capacity: it must answer 503 and keep
 #     its RSS bounded.
+#  4. Dedup: ONE collector (bench/config/dedup.yaml) with three alike webhook
+#     receivers whose dedup state is in memory, in file_storage and in a
+#     redis-server on loopback (Debian's, which `make test-servers` installs),
+#     driven in turn like the receivers: requests/s of each backend and the
+#     ratios to memory.
 #
 # For each phase it prints requests/s, spans/s, p50/p99 latency, CPU seconds
 # per million spans (utime+stime of the collector from /proc/<pid>/stat) and
@@ -31,8 +36,8 @@ cd "$ROOT"
 export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-# Which phases to run, among receivers, exporters, overload.
-BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload}"
+# Which phases to run, among receivers, exporters, overload, dedup.
+BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload dedup}"
 # Receiver and exporter phases.
 BENCH_SPANS="${BENCH_SPANS:-1 100}"                  # spans per request, one set of phases each
 BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
@@ -125,9 +130,11 @@ fi
 go build -o "$LOADGEN" ./bench/loadgen
 go build -o "$SINK" ./bench/sink
 
-mapfile -t PORTS < <("$LOADGEN" ports 7)
+mapfile -t PORTS < <("$LOADGEN" ports 11)
 export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
 export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
+export BENCH_MEMORY_PORT="${PORTS[6]}" BENCH_STORAGE_PORT="${PORTS[7]}" BENCH_REDIS_RECEIVER_PORT="${PORTS[8]}" BENCH_REDIS_PORT="${PORTS[9]}"
+export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
 
@@ -243,6 +250,40 @@ if want overload && [[ "$BENCH_OVERLOAD_DURATION" != 0* ]]; then
 	stop "$COLLECTOR_PID"
 fi
 
+# 4. Dedup backends.
+DEDUP_FILES=() DEDUP_RATIOS=()
+dedup_phase() { # dedup_phase BACKEND PORT SPANS
+	phase "dedup-$1-$3" "http://127.0.0.1:$2/v1/traces" "$3" \
+		-counters "otelcol_receiver_accepted_spans{receiver=\"webhook/$1\"},otelcol_receiver_refused_spans{receiver=\"webhook/$1\"}"
+	DEDUP_FILES+=("$BENCH_OUT/dedup-$1-$3.r$ROUND.json")
+}
+dedup() {
+	log "dedup: webhook receiver (all features) with its dedup state in memory, file_storage and redis, concurrency $BENCH_CONCURRENCY"
+	[[ -x /usr/bin/redis-server ]] || make -s test-servers
+	mkdir -p "$BENCH_OUT/redis" "$BENCH_DEDUP_DIR"
+	/usr/bin/redis-server --port "$BENCH_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$BENCH_OUT/redis" >"$BENCH_OUT/redis.log" 2>&1 &
+	PIDS+=("$!")
+	local redis_pid=$!
+	start_collector dedup.yaml dedup
+	local spans i p phases=("memory $BENCH_MEMORY_PORT" "storage $BENCH_STORAGE_PORT" "redis $BENCH_REDIS_RECEIVER_PORT")
+	for spans in $BENCH_SPANS; do
+		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
+			# The order rotates every round.
+			for ((i = 0; i < ${#phases[@]}; i++)); do
+				p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
+				# shellcheck disable=SC2086 # backend and port
+				dedup_phase $p "$spans"
+			done
+		done
+		DEDUP_RATIOS+=("-ratio" "dedup-storage-$spans/dedup-memory-$spans" "-ratio" "dedup-redis-$spans/dedup-memory-$spans")
+	done
+	ROUND=1
+	stop "$COLLECTOR_PID"
+	stop "$redis_pid"
+}
+if want dedup; then dedup; fi
+
 # Report.
 if ((${#RECEIVER_FILES[@]})); then
 	log "receivers (spans/s is what the receiver accepted; CPU is the whole collector)"
@@ -251,6 +292,10 @@ fi
 if ((${#EXPORTER_FILES[@]})); then
 	log "exporters (spans/s accepted end to end: the export is synchronous)"
 	"$LOADGEN" report "${EXPORTER_RATIOS[@]}" "${EXPORTER_FILES[@]}"
+fi
+if ((${#DEDUP_FILES[@]})); then
+	log "dedup backends (the CPU column is the collector's; redis-server's own CPU is not in it)"
+	"$LOADGEN" report "${DEDUP_RATIOS[@]}" "${DEDUP_FILES[@]}"
 fi
 if [[ -f "$BENCH_OUT/overload.json" ]]; then
 	log "overload"
