@@ -26,9 +26,6 @@ const (
 	defaultOpenRouterEventsPath = "/openrouter/events"
 	// defaultHeliconePath is where Helicone's webhooks post.
 	defaultHeliconePath = "/helicone"
-	defaultDedupTTL     = 72 * time.Hour
-	// defaultDedupMaxEntries bounds each dedup cache; about 100 bytes an entry.
-	defaultDedupMaxEntries = 100_000
 )
 
 // Config defines the configuration of the webhook receiver.

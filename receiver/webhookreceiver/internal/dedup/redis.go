@@ -117,14 +117,6 @@ func newRedisBackend(cfg Config, tel *telemetry) *redisBackend {
 	}
 }
 
-func (r *redisBackend) keys(keys []string) []string {
-	out := make([]string, len(keys))
-	for i, key := range keys {
-		out[i] = r.prefix + key
-	}
-	return out
-}
-
 // run runs a script bounded by the timeout, and records its latency.
 func (r *redisBackend) run(ctx context.Context, s *redis.Script, keys []string, args ...any) *redis.Cmd {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
