@@ -25,6 +25,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadatatest"
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 const (
@@ -89,7 +90,7 @@ func TestGoldenOpenRouterEvents(t *testing.T) {
 				// The arrival time differs on every run.
 				stable := plog.NewLogs()
 				actual.CopyTo(stable)
-				for _, r := range recordsIn(stable) {
+				for _, r := range harness.RecordsIn([]plog.Logs{stable}) {
 					r.SetObservedTimestamp(0)
 				}
 				require.NoError(t, golden.WriteLogs(t, path, stable))

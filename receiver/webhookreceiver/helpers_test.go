@@ -185,21 +185,5 @@ func decodeHex(t *testing.T, s string) []byte {
 
 // records returns every log record the logs pipeline received, in order.
 func (e *testEnv) records() []plog.LogRecord {
-	return recordsIn(e.logs.AllLogs()...)
-}
-
-func recordsIn(lds ...plog.Logs) []plog.LogRecord {
-	var out []plog.LogRecord
-	for _, ld := range lds {
-		rls := ld.ResourceLogs()
-		for i := 0; i < rls.Len(); i++ {
-			sls := rls.At(i).ScopeLogs()
-			for j := 0; j < sls.Len(); j++ {
-				for k := 0; k < sls.At(j).LogRecords().Len(); k++ {
-					out = append(out, sls.At(j).LogRecords().At(k))
-				}
-			}
-		}
-	}
-	return out
+	return harness.RecordsIn(e.logs.AllLogs())
 }

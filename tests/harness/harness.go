@@ -228,9 +228,16 @@ func Post(t testing.TB, method, url, contentType string, body []byte, headers ..
 	return resp.StatusCode, buf.String()
 }
 
-// ReadFileExport reads what a file exporter wrote: one OTLP JSON request a
-// line. A line still being written is ignored.
+// ReadFileExport reads what a file exporter in a traces pipeline wrote:
+// one OTLP JSON request a line. A line still being written is ignored.
 func ReadFileExport(t testing.TB, path string) []ptrace.Traces {
+	t.Helper()
+	return readExport(t, path, (&ptrace.JSONUnmarshaler{}).UnmarshalTraces)
+}
+
+// readExport reads the complete lines of a file exporter's file with
+// unmarshal.
+func readExport[T any](t testing.TB, path string, unmarshal func([]byte) (T, error)) []T {
 	t.Helper()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -238,18 +245,29 @@ func ReadFileExport(t testing.TB, path string) []ptrace.Traces {
 	}
 	require.NoError(t, err)
 	defer f.Close()
-	var out []ptrace.Traces
+	var out []T
 	sc := bufio.NewReader(f)
 	for {
 		line, err := sc.ReadBytes('\n')
 		if err != nil {
 			break
 		}
-		td, uerr := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(line)
+		data, uerr := unmarshal(line)
 		require.NoError(t, uerr, "file exporter line: %s", line)
-		out = append(out, td)
+		out = append(out, data)
 	}
 	return out
+}
+
+// waitFor waits until items, read again and again, holds at least n.
+func waitFor[T any](t testing.TB, what, path string, n int, items func() []T) []T {
+	t.Helper()
+	var got []T
+	require.Eventually(t, func() bool {
+		got = items()
+		return len(got) >= n
+	}, 30*time.Second, 100*time.Millisecond, "waiting for %d %s in %s", n, what, path)
+	return got
 }
 
 // SpansIn returns every span of tds.
@@ -272,12 +290,7 @@ func SpansIn(tds []ptrace.Traces) []ptrace.Span {
 // WaitForSpans waits until the file at path holds at least n spans.
 func WaitForSpans(t testing.TB, path string, n int) []ptrace.Span {
 	t.Helper()
-	var spans []ptrace.Span
-	require.Eventually(t, func() bool {
-		spans = SpansIn(ReadFileExport(t, path))
-		return len(spans) >= n
-	}, 30*time.Second, 100*time.Millisecond, "waiting for %d spans in %s", n, path)
-	return spans
+	return waitFor(t, "spans", path, n, func() []ptrace.Span { return SpansIn(ReadFileExport(t, path)) })
 }
 
 // ReadRepoFile reads a file of the repository.
@@ -292,24 +305,7 @@ func ReadRepoFile(t testing.TB, rel string) []byte {
 // OTLP JSON request a line. A line still being written is ignored.
 func ReadLogsExport(t testing.TB, path string) []plog.Logs {
 	t.Helper()
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	require.NoError(t, err)
-	defer f.Close()
-	var out []plog.Logs
-	sc := bufio.NewReader(f)
-	for {
-		line, err := sc.ReadBytes('\n')
-		if err != nil {
-			break
-		}
-		ld, uerr := (&plog.JSONUnmarshaler{}).UnmarshalLogs(line)
-		require.NoError(t, uerr, "file exporter line: %s", line)
-		out = append(out, ld)
-	}
-	return out
+	return readExport(t, path, (&plog.JSONUnmarshaler{}).UnmarshalLogs)
 }
 
 // RecordsIn returns every log record of lds.
@@ -332,10 +328,19 @@ func RecordsIn(lds []plog.Logs) []plog.LogRecord {
 // WaitForRecords waits until the file at path holds at least n log records.
 func WaitForRecords(t testing.TB, path string, n int) []plog.LogRecord {
 	t.Helper()
-	var records []plog.LogRecord
-	require.Eventually(t, func() bool {
-		records = RecordsIn(ReadLogsExport(t, path))
-		return len(records) >= n
-	}, 30*time.Second, 100*time.Millisecond, "waiting for %d log records in %s", n, path)
-	return records
+	return waitFor(t, "log records", path, n, func() []plog.LogRecord { return RecordsIn(ReadLogsExport(t, path)) })
+}
+
+// SeedCorpus adds every file that matches pattern, relative to the test's
+// package directory, to a fuzz target's seed corpus; there must be some.
+func SeedCorpus(f *testing.F, pattern string) {
+	f.Helper()
+	files, err := filepath.Glob(pattern)
+	require.NoError(f, err)
+	require.NotEmpty(f, files, "no seed files match %s", pattern)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(b)
+	}
 }

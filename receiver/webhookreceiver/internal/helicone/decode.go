@@ -23,6 +23,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
 )
 
 // Names of the resource, the scope and Helicone's own attributes.
@@ -71,7 +73,7 @@ type payload struct {
 func Decode(body []byte, arrival time.Time) (Delivery, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return Delivery{}, fmt.Errorf("the body must be a JSON object (one Helicone request), got %s", kindOf(trimmed))
+		return Delivery{}, fmt.Errorf("the body must be a JSON object (one Helicone request), got %s", jsonkind.Of(trimmed))
 	}
 	var fields map[string]json.RawMessage
 	if err := decodeJSON(trimmed, &fields); err != nil {
@@ -206,24 +208,4 @@ func times(arrival time.Time, latency time.Duration, created time.Time) (start, 
 		return created, created.Add(latency)
 	}
 	return arrival.Add(-latency), arrival
-}
-
-func kindOf(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch c := b[0]; {
-	case c == '"':
-		return "a string"
-	case c == '[':
-		return "an array"
-	case c == 't' || c == 'f':
-		return "a boolean"
-	case c == 'n':
-		return "null"
-	case c == '-' || (c >= '0' && c <= '9'):
-		return "a number"
-	default:
-		return "text that is not JSON"
-	}
 }

@@ -1,26 +1,20 @@
 package helicone
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 // FuzzDecode checks that no body crashes the decoder and that every JSON
 // object it accepts becomes exactly one span with IDs and a dedup key,
 // encodable by the pipeline.
 func FuzzDecode(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "testdata", "helicone", "*.json"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(f, err)
-		f.Add(b)
-	}
+	harness.SeedCorpus(f, filepath.Join("..", "..", "..", "..", "testdata", "helicone", "*.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		d, err := Decode(body, arrival)
 		if err != nil {

@@ -17,6 +17,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
 )
 
 // Attribute names and values of the records.
@@ -68,7 +70,7 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 			return Events{}, errors.New("the delivery is an empty array: expected at least one event")
 		}
 	default:
-		return Events{}, fmt.Errorf("the body must be an event object or an array of events, got %s", kindOf(trimmed))
+		return Events{}, fmt.Errorf("the body must be an event object or an array of events, got %s", jsonkind.Of(trimmed))
 	}
 
 	out := Events{Logs: plog.NewLogs()}
@@ -106,29 +108,6 @@ func syntaxError(err error) error {
 		return fmt.Errorf("body is not valid JSON: %s", te.Error())
 	}
 	return fmt.Errorf("body is not valid JSON: %w", err)
-}
-
-// kindOf names the JSON type of a value by its first byte.
-func kindOf(b []byte) string {
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch c := b[0]; {
-	case c == '"':
-		return "a string"
-	case c == 't' || c == 'f':
-		return "a boolean"
-	case c == 'n':
-		return "null"
-	case c == '-' || (c >= '0' && c <= '9'):
-		return "a number"
-	case c == '{':
-		return "an object"
-	case c == '[':
-		return "an array"
-	default:
-		return "text that is not JSON"
-	}
 }
 
 // parseTime reads an RFC 3339 time with any offset; lower-case t and z, which

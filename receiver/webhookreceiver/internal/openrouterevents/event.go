@@ -9,6 +9,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
 )
 
 // event is one event read and checked, its attributes already built.
@@ -21,7 +23,7 @@ type event struct {
 // readEvent reads and checks one event object; where names it in errors.
 func readEvent(raw json.RawMessage, where string) (*event, error) {
 	if len(raw) == 0 || raw[0] != '{' {
-		return nil, fmt.Errorf("%s: expected an event object, got %s", where, kindOf(bytes.TrimSpace(raw)))
+		return nil, fmt.Errorf("%s: expected an event object, got %s", where, jsonkind.Of(bytes.TrimSpace(raw)))
 	}
 	if !json.Valid(raw) {
 		var v any

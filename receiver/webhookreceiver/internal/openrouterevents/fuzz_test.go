@@ -1,26 +1,20 @@
 package openrouterevents
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 // FuzzDecode checks that no delivery crashes the decoder, and that what it
 // accepts is whole: one record per event that is not a test, each with its
 // id, type and time, and encodable by the pipeline.
 func FuzzDecode(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "testdata", "openrouter_events", "*.json"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(f, err)
-		f.Add(b)
-	}
+	harness.SeedCorpus(f, filepath.Join("..", "..", "..", "..", "testdata", "openrouter_events", "*.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ev, err := Decode(body, arrival)
 		if err != nil {

@@ -3,7 +3,6 @@ package otlp
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -13,19 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
 var emptyKey = regexp.MustCompile(`""\s*:`)
 
 func addBroadcastSeeds(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "testdata", "broadcast", "*.json"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(f, err)
-		f.Add(b)
-	}
+	harness.SeedCorpus(f, filepath.Join("..", "..", "..", "..", "testdata", "broadcast", "*.json"))
 	f.Add([]byte(oneSpan(`,"kind":"client","attributes":{"a":[1,{"b":null}]},"links":[{"traceId":"x"}]`)))
 	f.Add([]byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"k","value":{"kvlistValue":{"values":[{"key":"n","value":{"intValue":"1e400"}}]}}}]}]}]}]}`))
 	f.Add([]byte("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\xff\"}]}]}]}"))
