@@ -113,6 +113,17 @@ func TestOpenRouterTestEventIsAnsweredNotForwarded(t *testing.T) {
 	assert.Zero(t, env.counter(metricTestConnections, "sender", "otlp"))
 }
 
+func TestOpenRouterTestEventInABatch(t *testing.T) {
+	env := startBoth(t, withEvents)
+	body := []byte(`[` + string(readEvents(t, "webhook_test.json")) + `,` + string(readEvents(t, "key_revoked.json")) + `]`)
+	resp := env.postEvent(body)
+	require.Equal(t, http.StatusOK, resp.status, resp.body)
+	assert.JSONEq(t, `{"accepted":1,"duplicates":0}`, resp.body)
+	require.Len(t, env.records(), 1)
+	assert.Equal(t, "key.revoked", env.records()[0].EventName())
+	assert.Equal(t, int64(1), env.counter(metricTestConnections, "sender", "openrouter_events"))
+}
+
 func TestOpenRouterRedeliveryIsNotForwardedTwice(t *testing.T) {
 	env := startBoth(t, withEvents)
 	body := readEvents(t, "credit_low_balance.json")

@@ -117,6 +117,10 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		return
 	}
 	r.recordDecode(ctx, rt, format, b)
+	if b.tests > 0 {
+		// Test events next to real ones; alone they are a test connection.
+		r.telemetry.ReceiverWebhookTestConnections.Add(ctx, int64(b.tests), senderAttr(rt))
+	}
 	if b.signal == pipeline.SignalTraces {
 		r.transform(b.traces)
 	}
@@ -161,8 +165,7 @@ func (r *webhookReceiver) authFailed(ctx context.Context, rt *route, reason stri
 		attribute.String("reason", reason), attribute.String("sender", rt.sender)))
 }
 
-// recordDecode counts what decoding repaired, left out, and answered as a
-// test.
+// recordDecode counts what decoding repaired and left out.
 func (r *webhookReceiver) recordDecode(ctx context.Context, rt *route, format bodyFormat, b *batch) {
 	for kind, n := range b.Repairs.All() {
 		r.telemetry.ReceiverWebhookRepairs.Add(ctx, int64(n), metric.WithAttributes(attribute.String("kind", kind)))
@@ -172,10 +175,6 @@ func (r *webhookReceiver) recordDecode(ctx context.Context, rt *route, format bo
 		r.endOp(r.startOp(ctx, rt.signal), rt.signal, format, b.Rejected, errors.New(b.RejectMessage))
 		r.settings.Logger.Warn("Dropped malformed "+itemsNoun(rt.signal),
 			zap.Int(strings.ReplaceAll(itemsNoun(rt.signal), " ", "_"), b.Rejected), zap.String("reason", b.RejectMessage))
-	}
-	if b.tests > 0 && b.count() > 0 {
-		// Test events next to real ones; alone they are a test connection.
-		r.telemetry.ReceiverWebhookTestConnections.Add(ctx, int64(b.tests), senderAttr(rt))
 	}
 }
 
