@@ -124,3 +124,35 @@ func TestSlackExampleSendsOneMessagePerAlert(t *testing.T) {
 	assert.Contains(t, status0.Blocks[0].Text.Text, "Severity WARN")
 	assert.Equal(t, "changed 2026-03-04T05:08:00Z · event evt_model_1", status0.Blocks[1].Elements[0].Text)
 }
+
+// TestSlackExampleWithTheReceiver runs the whole example: OpenRouter signs
+// its event deliveries, the webhook receiver turns them into log records,
+// and the exporter sends one Slack message per alert.
+func TestSlackExampleWithTheReceiver(t *testing.T) {
+	const secret = "slack-example-openrouter-secret"
+	sink := harness.StartSlackSink(t)
+	conf := exampleLoad(t, "examples/openrouter-alerts-to-slack.yaml")
+	port := harness.FreePort(t)
+	exampleSet(t, conf, fmt.Sprintf("127.0.0.1:%d", port), "receivers", "webhook", "endpoint")
+	exampleSet(t, conf, []any{secret}, "receivers", "webhook", "openrouter_events", "signature", "secrets")
+	exampleSet(t, conf, sink.URL+"/services/T000/B000/XXXX", "exporters", "webhook/slack", "endpoint")
+	// Without a queue the receiver answers once the messages are sent.
+	exampleSet(t, conf, map[string]any{"enabled": false}, "exporters", "webhook/slack", "sending_queue")
+	conf["service"].(map[string]any)["telemetry"] = exampleTelemetry(0)
+	exampleStartCollector(t, conf)
+
+	url := fmt.Sprintf("http://127.0.0.1:%d/openrouter/events", port)
+	for _, name := range []string{"webhook_test.json", "credit_low_balance.json", "key_created.json", "model_status_change.json", "credit_low_balance.json"} {
+		body := harness.ReadRepoFile(t, "testdata/openrouter_events/"+name)
+		status, resp := harness.Post(t, http.MethodPost, url, "application/json", body, "X-OpenRouter-Signature", openRouterSign(secret, body))
+		require.Equal(t, http.StatusOK, status, "%s: %s; refused by Slack: %v", name, resp, sink.Refused())
+	}
+
+	assert.Empty(t, sink.Refused())
+	messages := sink.Messages()
+	require.Len(t, messages, 2, "the credit alert (its redelivery dropped) and the model status change; nothing for the test event and the new key")
+	assert.Equal(t, ":warning: OpenRouter credit is low: 4.2 USD left (alert below 10 USD)", messages[0].Text)
+	assert.Equal(t, ":rotating_light: openai/gpt-4o (OpenAI) is now degraded", messages[1].Text)
+	assert.Contains(t, messages[0].Blocks[0].Text.Text, "Account `acct_7f3a2c91`")
+	assert.Equal(t, "2026-11-30 15:42 UTC · event evt_01JDX8P4N6S0U2W4Y6A8C0E2GH", messages[0].Blocks[1].Elements[0].Text)
+}
