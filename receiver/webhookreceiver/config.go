@@ -162,10 +162,10 @@ type configuredSender struct {
 func (cfg *Config) senders() []configuredSender {
 	var out []configuredSender
 	if s := cfg.OpenRouterEvents.Get(); s != nil {
-		out = append(out, configuredSender{key: "openrouter_events", cfg: s})
+		out = append(out, configuredSender{key: senderOpenRouterEvents, cfg: s})
 	}
 	if s := cfg.Helicone.Get(); s != nil {
-		out = append(out, configuredSender{key: "helicone", cfg: s})
+		out = append(out, configuredSender{key: senderHelicone, cfg: s})
 	}
 	return out
 }

@@ -29,6 +29,18 @@ const (
 	headerHeliconeSignature   = "Helicone-Signature"
 )
 
+// senderSpecs are what the senders with a section of their own differ in,
+// by their config key (which is also their sender name).
+var senderSpecs = map[string]struct {
+	// header carries the sender's hmac_sha256 signature by default.
+	header string
+	signal pipeline.Signal
+	decode decodeFunc
+}{
+	senderOpenRouterEvents: {headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
+	senderHelicone:         {headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
+}
+
 // route is one path of the receiver: a sender's format and authentication,
 // and the signal its data goes to. Everything else about a request (methods,
 // content types, limits, dedup, status codes, telemetry) is handled once, in
@@ -58,26 +70,14 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	if cfg.LogsPath != "" {
 		routes[cfg.LogsPath] = &route{path: cfg.LogsPath, sender: senderOTLP, signal: pipeline.SignalLogs, auth: topAuth, otlp: true, decode: decodeOTLPLogs}
 	}
-	sections := []struct {
-		cfg    *SenderConfig
-		sender string
-		header string
-		signal pipeline.Signal
-		decode decodeFunc
-	}{
-		{cfg.OpenRouterEvents.Get(), senderOpenRouterEvents, headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
-		{cfg.Helicone.Get(), senderHelicone, headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
-	}
-	for _, s := range sections {
-		if s.cfg == nil {
-			continue
-		}
-		a, err := newAuth(s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.header)
+	for _, sc := range cfg.senders() {
+		spec := senderSpecs[sc.key]
+		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), spec.header)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.sender, err)
+			return nil, fmt.Errorf("%s: %w", sc.key, err)
 		}
-		routes[s.cfg.Path] = &route{path: s.cfg.Path, sender: s.sender, section: s.sender,
-			signal: s.signal, auth: a, decode: s.decode}
+		routes[sc.cfg.Path] = &route{path: sc.cfg.Path, sender: sc.key, section: sc.key,
+			signal: spec.signal, auth: a, decode: spec.decode}
 	}
 	return routes, nil
 }
