@@ -2,7 +2,6 @@ package otlp
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -338,14 +337,6 @@ func TestScanJSON(t *testing.T) {
 		assert.Equal(t, tt.badUTF8, bad, tt.body)
 		assert.Equal(t, tt.deep, deep, tt.body)
 	}
-}
-
-func TestAppendJSONString(t *testing.T) {
-	in := "quote \" backslash \\ newline \n tab \t nul \x00 bell \x07 unicode é 😀"
-	out := appendJSONString(nil, in)
-	var back string
-	require.NoError(t, json.Unmarshal(out, &back))
-	assert.Equal(t, in, back)
 }
 
 // oneRecord wraps log record fields into a payload with one record.

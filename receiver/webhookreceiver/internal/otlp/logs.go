@@ -1,6 +1,10 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+)
 
 var (
 	resourceLogsShape = &container{
@@ -95,7 +99,7 @@ func (n *normalizer) writeRecord() {
 	o = append(o, `","severityNumber":`...)
 	o = strconv.AppendInt(o, int64(r.severity), 10)
 	o = append(o, `,"severityText":`...)
-	o = appendJSONString(o, r.severityText)
+	o = jsonstr.Append(o, r.severityText)
 	o = append(o, r.body...)
 	o = append(o, `,"attributes":[`...)
 	o = append(o, n.attrs...)
@@ -109,6 +113,6 @@ func (n *normalizer) writeRecord() {
 	o = append(o, `","spanId":"`...)
 	o = append(o, r.spanID.hex...)
 	o = append(o, `","eventName":`...)
-	o = appendJSONString(o, r.eventName)
+	o = jsonstr.Append(o, r.eventName)
 	n.out = append(o, '}')
 }

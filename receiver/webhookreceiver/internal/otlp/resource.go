@@ -1,6 +1,10 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+)
 
 // container is the shape of the objects that group items: resourceSpans and
 // scopeSpans, resourceLogs and scopeLogs. Each has a header object (a
@@ -47,7 +51,7 @@ func (n *normalizer) container(c *container) {
 			list(c.deprecated)
 		case field == "schemaUrl" || field == "schema_url":
 			w.name("schemaUrl")
-			n.out = appendJSONString(n.out, n.readString())
+			n.out = jsonstr.Append(n.out, n.readString())
 		default:
 			n.iter.Skip()
 		}
@@ -92,7 +96,7 @@ func (n *normalizer) resource(out *[]byte) {
 			*out = strconv.AppendUint(*out, uint64(n.readUint32()), 10)
 		case "name", "version":
 			w.name(field)
-			*out = appendJSONString(*out, n.readString())
+			*out = jsonstr.Append(*out, n.readString())
 		default:
 			n.iter.Skip()
 		}

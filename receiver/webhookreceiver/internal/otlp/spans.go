@@ -1,6 +1,10 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+)
 
 // Attributes that keep an ID the receiver had to replace.
 const (
@@ -127,11 +131,11 @@ func (n *normalizer) writeSpan() {
 	o = append(o, `","parentSpanId":"`...)
 	o = append(o, s.parentSpanID.hex...)
 	o = append(o, `","traceState":`...)
-	o = appendJSONString(o, s.traceState)
+	o = jsonstr.Append(o, s.traceState)
 	o = append(o, `,"flags":`...)
 	o = strconv.AppendUint(o, uint64(s.flags), 10)
 	o = append(o, `,"name":`...)
-	o = appendJSONString(o, s.name)
+	o = jsonstr.Append(o, s.name)
 	o = append(o, `,"kind":`...)
 	o = strconv.AppendInt(o, int64(s.kind), 10)
 	o = append(o, `,"startTimeUnixNano":"`...)
@@ -167,7 +171,7 @@ func (n *normalizer) event() {
 			n.events = append(n.events, '"')
 		case "name":
 			w.name("name")
-			n.events = appendJSONString(n.events, n.readString())
+			n.events = jsonstr.Append(n.events, n.readString())
 		case "attributes":
 			w.name("attributes")
 			n.events = append(n.events, '[')
@@ -212,7 +216,7 @@ func (n *normalizer) link() {
 	o = append(o, `","spanId":"`...)
 	o = append(o, spanID.hex...)
 	o = append(o, `","traceState":`...)
-	o = appendJSONString(o, traceState)
+	o = jsonstr.Append(o, traceState)
 	o = append(o, `,"flags":`...)
 	o = strconv.AppendUint(o, uint64(flags), 10)
 	o = append(o, `,"attributes":[`...)
@@ -230,7 +234,7 @@ func (n *normalizer) status(o []byte) []byte {
 		switch field {
 		case "message":
 			w.name("message")
-			o = appendJSONString(o, n.readString())
+			o = jsonstr.Append(o, n.readString())
 		case "code":
 			w.name("code")
 			o = strconv.AppendInt(o, int64(n.readEnum(statusCodes, "STATUS_CODE_")), 10)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	jsoniter "github.com/json-iterator/go"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
 )
 
 // keyValues appends the entries of an attribute list after cnt entries
@@ -28,7 +30,7 @@ func (n *normalizer) keyValues(o []byte, cnt int) ([]byte, int) {
 		n.object(func(key string) {
 			sep()
 			o = append(o, `{"key":`...)
-			o = appendJSONString(o, key)
+			o = jsonstr.Append(o, key)
 			o = append(o, `,"value":`...)
 			o = n.plainValue(o)
 			o = append(o, '}')
@@ -55,7 +57,7 @@ func (n *normalizer) keyValues(o []byte, cnt int) ([]byte, int) {
 		})
 		sep()
 		o = append(o, `{"key":`...)
-		o = appendJSONString(o, key)
+		o = jsonstr.Append(o, key)
 		o = append(o, value...)
 		o = append(o, '}')
 	})
@@ -121,7 +123,7 @@ func (n *normalizer) stringValue(o []byte) []byte {
 	o = append(o, `"stringValue":`...)
 	switch n.iter.WhatIsNext() {
 	case jsoniter.StringValue:
-		return appendJSONString(o, n.iter.ReadString())
+		return jsonstr.Append(o, n.iter.ReadString())
 	case jsoniter.NilValue:
 		n.iter.ReadNil()
 		return append(o, `""`...)
@@ -131,7 +133,7 @@ func (n *normalizer) stringValue(o []byte) []byte {
 		n.iter.Skip()
 		return o
 	}
-	return appendJSONString(o, string(n.iter.SkipAndReturnBytes()))
+	return jsonstr.Append(o, string(n.iter.SkipAndReturnBytes()))
 }
 
 func (n *normalizer) boolValue(o []byte) []byte {
@@ -152,7 +154,7 @@ func (n *normalizer) boolValue(o []byte) []byte {
 		if !n.repair(repairValueType, "boolValue must be true or false, got the string %s", quote(s)) {
 			return o
 		}
-		return appendJSONString(append(o, `"stringValue":`...), s)
+		return jsonstr.Append(append(o, `"stringValue":`...), s)
 	}
 	return n.keepAsString(o, "boolValue")
 }
@@ -189,7 +191,7 @@ func (n *normalizer) intValue(o []byte) []byte {
 	if !n.repair(repairValueType, "intValue %s is not a number", quote(text)) {
 		return o
 	}
-	return appendJSONString(append(o, `"stringValue":`...), text)
+	return jsonstr.Append(append(o, `"stringValue":`...), text)
 }
 
 func (n *normalizer) doubleValue(o []byte) []byte {
@@ -211,7 +213,7 @@ func (n *normalizer) doubleValue(o []byte) []byte {
 	if !n.repair(repairValueType, "doubleValue %s is not a number", quote(text)) {
 		return o
 	}
-	return appendJSONString(append(o, `"stringValue":`...), text)
+	return jsonstr.Append(append(o, `"stringValue":`...), text)
 }
 
 func (n *normalizer) bytesValue(o []byte) []byte {
@@ -220,18 +222,18 @@ func (n *normalizer) bytesValue(o []byte) []byte {
 	}
 	s := n.iter.ReadString()
 	if _, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return appendJSONString(append(o, `"bytesValue":`...), s)
+		return jsonstr.Append(append(o, `"bytesValue":`...), s)
 	}
 	if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "=")); err == nil {
 		if !n.repair(repairValueType, "bytesValue is not standard base64") {
 			return o
 		}
-		return appendJSONString(append(o, `"bytesValue":`...), base64.StdEncoding.EncodeToString(b))
+		return jsonstr.Append(append(o, `"bytesValue":`...), base64.StdEncoding.EncodeToString(b))
 	}
 	if !n.repair(repairValueType, "bytesValue is not base64") {
 		return o
 	}
-	return appendJSONString(append(o, `"stringValue":`...), s)
+	return jsonstr.Append(append(o, `"stringValue":`...), s)
 }
 
 func (n *normalizer) arrayValue(o []byte) []byte {
@@ -291,7 +293,7 @@ func (n *normalizer) keepAsString(o []byte, field string) []byte {
 		n.iter.Skip()
 		return o
 	}
-	return appendJSONString(append(o, `"stringValue":`...), string(n.iter.SkipAndReturnBytes()))
+	return jsonstr.Append(append(o, `"stringValue":`...), string(n.iter.SkipAndReturnBytes()))
 }
 
 // plainValue appends, as an AnyValue, a JSON value written without the OTLP
@@ -299,7 +301,7 @@ func (n *normalizer) keepAsString(o []byte, field string) []byte {
 func (n *normalizer) plainValue(o []byte) []byte {
 	switch n.iter.WhatIsNext() {
 	case jsoniter.StringValue:
-		o = appendJSONString(append(o, `{"stringValue":`...), n.iter.ReadString())
+		o = jsonstr.Append(append(o, `{"stringValue":`...), n.iter.ReadString())
 	case jsoniter.NumberValue:
 		text := string(n.iter.ReadNumber())
 		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
@@ -307,7 +309,7 @@ func (n *normalizer) plainValue(o []byte) []byte {
 		} else if f, err := strconv.ParseFloat(text, 64); err == nil {
 			o = appendFloat(append(o, `{"doubleValue":`...), f)
 		} else {
-			o = appendJSONString(append(o, `{"stringValue":`...), text)
+			o = jsonstr.Append(append(o, `{"stringValue":`...), text)
 		}
 	case jsoniter.BoolValue:
 		o = strconv.AppendBool(append(o, `{"boolValue":`...), n.iter.ReadBool())
@@ -332,7 +334,7 @@ func (n *normalizer) plainValue(o []byte) []byte {
 			}
 			cnt++
 			o = append(o, `{"key":`...)
-			o = appendJSONString(o, key)
+			o = jsonstr.Append(o, key)
 			o = append(o, `,"value":`...)
 			o = n.plainValue(o)
 			o = append(o, '}')

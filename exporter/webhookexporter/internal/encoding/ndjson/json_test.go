@@ -3,64 +3,12 @@ package ndjson
 import (
 	"encoding/json"
 	"math"
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
-
-func TestAppendStringDecodesToTheSameText(t *testing.T) {
-	cases := []string{
-		"", "plain", `quote " and backslash \`, "control \x00\x01\x1f\x7f", "\b\f\n\r\t",
-		"é日本🙂", "\u2028\u2029", "<script>&amp;</script>",
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []rune{'a', '"', '\\', '\n', '\x00', '\x1f', 'é', '日', '🙂', '\u2028', '<'}
-	for range 500 {
-		var sb strings.Builder
-		for range rng.IntN(40) {
-			sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
-		}
-		cases = append(cases, sb.String())
-	}
-	for _, s := range cases {
-		out := appendString(nil, s)
-		var got string
-		require.NoError(t, json.Unmarshal(out, &got), "%q encoded as %s", s, out)
-		assert.Equal(t, s, got)
-		assert.NotContains(t, string(out), "\n", "a row stays on one line")
-	}
-}
-
-// The eight-bytes-at-a-time skip sees a special character at any position.
-func TestAppendStringFindsSpecialsAtEveryPosition(t *testing.T) {
-	for _, special := range []string{`"`, `\`, "\x00", "\x1f", "\n", "é", "\u2028", "\xff"} {
-		for pos := range 20 {
-			s := strings.Repeat("a", pos) + special + strings.Repeat("b", 20-pos)
-			out := appendString(nil, s)
-			var got string
-			require.NoError(t, json.Unmarshal(out, &got), "%q encoded as %s", s, out)
-			want := strings.ToValidUTF8(s, "\ufffd")
-			assert.Equal(t, want, got, "%q", s)
-		}
-	}
-}
-
-func TestAppendStringReplacesInvalidUTF8(t *testing.T) {
-	for _, s := range []string{"\xff", "ok\xc3", "a\xe6\x97b", "\xed\xa0\x80"} {
-		out := appendString(nil, s)
-		require.True(t, json.Valid(out), "%q encoded as %s", s, out)
-		want, err := json.Marshal(s)
-		require.NoError(t, err)
-		var got, wantText string
-		require.NoError(t, json.Unmarshal(out, &got))
-		require.NoError(t, json.Unmarshal(want, &wantText))
-		assert.Equal(t, wantText, got, "the same text as encoding/json: U+FFFD for each bad byte")
-	}
-}
 
 func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
 	for _, f := range []float64{0, 1, -1, 0.1, 0.000671, 1e-6, 1e-7, 123456789.125, 1e20, 1e21, -1e-300, math.MaxFloat64, math.SmallestNonzeroFloat64} {

@@ -6,6 +6,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
 )
 
 // logFields are the fixed fields of a log record row, in the order written.
@@ -25,9 +27,9 @@ func (e *Encoder) appendLogRecord(b []byte, rl plog.ResourceLogs, sl plog.ScopeL
 	b = append(b, `,"severity_number":`...)
 	b = strconv.AppendInt(b, int64(rec.SeverityNumber()), 10)
 	b = append(b, `,"severity_text":`...)
-	b = appendString(b, rec.SeverityText())
+	b = jsonstr.Append(b, rec.SeverityText())
 	b = append(b, `,"event_name":`...)
-	b = appendString(b, rec.EventName())
+	b = jsonstr.Append(b, rec.EventName())
 	// A string body stays a string, also when it holds JSON, so that the
 	// row keeps what the sender sent.
 	b = append(b, `,"body":`...)
@@ -37,9 +39,9 @@ func (e *Encoder) appendLogRecord(b []byte, rl plog.ResourceLogs, sl plog.ScopeL
 	b = append(b, `,"span_id":`...)
 	b = appendID(b, spanID[:], spanID.IsEmpty())
 	b = append(b, `,"service_name":`...)
-	b = appendString(b, encoding.ServiceName(rl.Resource()))
+	b = jsonstr.Append(b, encoding.ServiceName(rl.Resource()))
 	b = append(b, `,"scope_name":`...)
-	b = appendString(b, sl.Scope().Name())
+	b = jsonstr.Append(b, sl.Scope().Name())
 	b = e.logs.appendAttributes(b, e.flat, rec.Attributes(), rl.Resource().Attributes())
 	return append(b, '}', '\n')
 }

@@ -6,6 +6,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
 )
 
 // spanFields are the fixed fields of a span row, in the order written.
@@ -27,9 +29,9 @@ func (e *Encoder) appendSpan(b []byte, rs ptrace.ResourceSpans, ss ptrace.ScopeS
 	b = append(b, `,"parent_span_id":`...)
 	b = appendID(b, parentID[:], parentID.IsEmpty())
 	b = append(b, `,"name":`...)
-	b = appendString(b, span.Name())
+	b = jsonstr.Append(b, span.Name())
 	b = append(b, `,"kind":`...)
-	b = appendString(b, encoding.SpanKind(span.Kind()))
+	b = jsonstr.Append(b, encoding.SpanKind(span.Kind()))
 	b = append(b, `,"start_time":`...)
 	b = appendTime(b, start)
 	b = append(b, `,"end_time":`...)
@@ -39,13 +41,13 @@ func (e *Encoder) appendSpan(b []byte, rs ptrace.ResourceSpans, ss ptrace.ScopeS
 	b = append(b, `,"duration_ns":`...)
 	b = strconv.AppendInt(b, int64(end)-int64(start), 10)
 	b = append(b, `,"status_code":`...)
-	b = appendString(b, encoding.StatusCode(span.Status().Code()))
+	b = jsonstr.Append(b, encoding.StatusCode(span.Status().Code()))
 	b = append(b, `,"status_message":`...)
-	b = appendString(b, span.Status().Message())
+	b = jsonstr.Append(b, span.Status().Message())
 	b = append(b, `,"service_name":`...)
-	b = appendString(b, encoding.ServiceName(rs.Resource()))
+	b = jsonstr.Append(b, encoding.ServiceName(rs.Resource()))
 	b = append(b, `,"scope_name":`...)
-	b = appendString(b, ss.Scope().Name())
+	b = jsonstr.Append(b, ss.Scope().Name())
 	b = appendEvents(b, span.Events())
 	b = appendLinks(b, span.Links())
 	b = e.spans.appendAttributes(b, e.flat, span.Attributes(), rs.Resource().Attributes())
@@ -63,7 +65,7 @@ func appendEvents(b []byte, events ptrace.SpanEventSlice) []byte {
 		b = append(b, `{"time":`...)
 		b = appendTime(b, ev.Timestamp())
 		b = append(b, `,"name":`...)
-		b = appendString(b, ev.Name())
+		b = jsonstr.Append(b, ev.Name())
 		b = append(b, `,"attributes":`...)
 		b = appendMap(b, ev.Attributes())
 		b = append(b, '}')

@@ -1,0 +1,88 @@
+// Package jsonstr writes Go strings as JSON strings, fast, for the code that
+// writes JSON by hand: the receiver's normalizer and the exporter's rows.
+package jsonstr // import "github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+
+import "unicode/utf8"
+
+const hexDigits = "0123456789abcdef"
+
+// Append appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json writes it.
+func Append(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = AppendEscaped(b, s)
+	return append(b, '"')
+}
+
+// AppendEscaped appends the contents of s as they stand inside a JSON
+// string, without the quotes.
+func AppendEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		// Most text is plain ASCII: skip it eight bytes at a time.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			// Valid JSON, but not valid JavaScript in older parsers.
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(b, s[start:]...)
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plain8 reports whether the eight bytes of s are ASCII that a JSON string
+// carries as they are: no control character, quote or backslash.
+func plain8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	quote := x ^ ('"' * ones)
+	backslash := x ^ ('\\' * ones)
+	special := (x - 0x20*ones) | // a byte below 0x20
+		(quote-ones) & ^quote | // a zero byte in quote: a '"'
+		(backslash-ones) & ^backslash | // a '\\'
+		x // a byte of 0x80 or more
+	return special&highs == 0
+}
