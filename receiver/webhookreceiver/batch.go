@@ -96,7 +96,7 @@ func (b *batch) itemKeys(sender string) []string {
 	case b.signal == pipeline.SignalTraces && sender == senderOTLP:
 		keys := make([]string, 0, b.traces.SpanCount())
 		prefix := sender + ":s:"
-		var buf [len(":s:") + 48]byte
+		var buf [48]byte // the hex of a trace ID and a span ID
 		rss := b.traces.ResourceSpans()
 		for i := 0; i < rss.Len(); i++ {
 			sss := rss.At(i).ScopeSpans()
@@ -106,7 +106,7 @@ func (b *batch) itemKeys(sender string) []string {
 					tid, sid := spans.At(k).TraceID(), spans.At(k).SpanID()
 					hex.Encode(buf[:32], tid[:])
 					hex.Encode(buf[32:48], sid[:])
-					keys = append(keys, prefix+string(buf[:48]))
+					keys = append(keys, prefix+string(buf[:]))
 				}
 			}
 		}

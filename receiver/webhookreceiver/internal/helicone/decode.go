@@ -24,7 +24,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
 // Names of the resource, the scope and Helicone's own attributes.
@@ -73,7 +73,7 @@ type payload struct {
 func Decode(body []byte, arrival time.Time) (Delivery, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return Delivery{}, fmt.Errorf("the body must be a JSON object (one Helicone request), got %s", jsonkind.Of(trimmed))
+		return Delivery{}, fmt.Errorf("the body must be a JSON object (one Helicone request), got %s", jsonvalue.Kind(trimmed))
 	}
 	var fields map[string]json.RawMessage
 	if err := decodeJSON(trimmed, &fields); err != nil {

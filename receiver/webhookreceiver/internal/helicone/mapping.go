@@ -9,6 +9,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
 // GenAI semantic-convention attribute names, the ones Broadcast spans use.
@@ -353,13 +355,7 @@ func putAny(a pcommon.Map, key string, v any) {
 	case bool:
 		a.PutBool(key, t)
 	case json.Number:
-		if i, err := t.Int64(); err == nil {
-			a.PutInt(key, i)
-		} else if f, err := t.Float64(); err == nil {
-			a.PutDouble(key, f)
-		} else {
-			a.PutStr(key, t.String())
-		}
+		jsonvalue.SetNumber(a.PutEmpty(key), t)
 	case nil:
 		a.PutEmpty(key)
 	default:

@@ -12,13 +12,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
 // Attribute names and values of the records.
@@ -70,7 +69,7 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 			return Events{}, errors.New("the delivery is an empty array: expected at least one event")
 		}
 	default:
-		return Events{}, fmt.Errorf("the body must be an event object or an array of events, got %s", jsonkind.Of(trimmed))
+		return Events{}, fmt.Errorf("the body must be an event object or an array of events, got %s", jsonvalue.Kind(trimmed))
 	}
 
 	out := Events{Logs: plog.NewLogs()}
@@ -124,18 +123,4 @@ func parseTime(s string) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(up))
 	return t, err == nil
-}
-
-// putNumber puts a JSON number as an int when it is an integer that fits,
-// else as a double, else (out of range) as the text sent.
-func putNumber(m pcommon.Map, key string, n json.Number) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		m.PutInt(key, i)
-		return
-	}
-	if f, err := strconv.ParseFloat(string(n), 64); err == nil {
-		m.PutDouble(key, f)
-		return
-	}
-	m.PutStr(key, string(n))
 }

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonkind"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
 // event is one event read and checked, its attributes already built.
@@ -23,7 +23,7 @@ type event struct {
 // readEvent reads and checks one event object; where names it in errors.
 func readEvent(raw json.RawMessage, where string) (*event, error) {
 	if len(raw) == 0 || raw[0] != '{' {
-		return nil, fmt.Errorf("%s: expected an event object, got %s", where, jsonkind.Of(bytes.TrimSpace(raw)))
+		return nil, fmt.Errorf("%s: expected an event object, got %s", where, jsonvalue.Kind(raw))
 	}
 	if !json.Valid(raw) {
 		var v any
@@ -152,7 +152,7 @@ func putFlat(m pcommon.Map, key string, dec *json.Decoder, field string, depth i
 	case string:
 		m.PutStr(key, v)
 	case json.Number:
-		putNumber(m, key, v)
+		jsonvalue.SetNumber(m.PutEmpty(key), v)
 	case bool:
 		m.PutBool(key, v)
 	case nil:
@@ -184,10 +184,7 @@ func setValue(v pcommon.Value, dec *json.Decoder, field string, depth int) error
 	case string:
 		v.SetStr(t)
 	case json.Number:
-		tmp := pcommon.NewMap()
-		putNumber(tmp, "n", t)
-		n, _ := tmp.Get("n")
-		n.CopyTo(v)
+		jsonvalue.SetNumber(v, t)
 	case bool:
 		v.SetBool(t)
 	}

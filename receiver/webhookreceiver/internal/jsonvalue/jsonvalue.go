@@ -1,0 +1,50 @@
+// Package jsonvalue holds what the decoders of the senders' JSON payloads
+// share: the name of a value's JSON type for their messages ("got an
+// array"), and how a JSON number becomes an attribute value.
+package jsonvalue // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Kind names the JSON type of the value b holds, leading white space aside.
+func Kind(b []byte) string {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch c := b[0]; {
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "an array"
+	default:
+		return "text that is not JSON"
+	}
+}
+
+// SetNumber sets v to a JSON number: an int when it is an integer that fits,
+// else a double, else (out of range) the text sent.
+func SetNumber(v pcommon.Value, n json.Number) {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		v.SetInt(i)
+		return
+	}
+	if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+		v.SetDouble(f)
+		return
+	}
+	v.SetStr(string(n))
+}
