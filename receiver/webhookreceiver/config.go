@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configopaque"
@@ -13,7 +12,6 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
-	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
@@ -78,24 +76,6 @@ type SenderConfig struct {
 	RequiredHeaders map[string]configopaque.String `mapstructure:"required_headers"`
 	// Signature, when set, verifies the sender's signature of the raw body.
 	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
-
-	// prevent unkeyed literal initialization
-	_ struct{}
-}
-
-// SignatureConfig configures verification of a body signature.
-type SignatureConfig struct {
-	// Scheme is hmac_sha256 or standard_webhooks.
-	Scheme signature.Scheme `mapstructure:"scheme"`
-	// Header carries an hmac_sha256 signature. Default X-Webhook-Signature.
-	Header string `mapstructure:"header"`
-	// Prefix precedes the hex hmac_sha256 signature, for example "sha256=".
-	Prefix string `mapstructure:"prefix"`
-	// Secrets are tried in turn, so a secret can be rotated without downtime.
-	Secrets []configopaque.String `mapstructure:"secrets"`
-	// Tolerance is how far a standard_webhooks timestamp may be from the
-	// receiver's clock; older or newer deliveries are refused as replays.
-	Tolerance time.Duration `mapstructure:"tolerance"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -223,44 +203,4 @@ func validateAuth(prefix string, required map[string]configopaque.String, sig *S
 		}
 	}
 	return errs
-}
-
-// validate checks the signature settings. It is not named Validate so that
-// the collector's recursive validation does not report its errors twice.
-func (sc *SignatureConfig) validate() error {
-	if err := sc.Scheme.Check(); err != nil {
-		return fmt.Errorf("\"scheme\": %w", err)
-	}
-	if len(sc.Secrets) == 0 {
-		return errors.New(`"secrets" must list at least one secret`)
-	}
-	for i, s := range sc.Secrets {
-		if _, err := signature.DecodeSecret(sc.Scheme, string(s)); err != nil {
-			return fmt.Errorf("\"secrets[%d]\": %w", i, err)
-		}
-	}
-	if sc.Header != "" && !httpguts.ValidHeaderFieldName(sc.Header) {
-		return fmt.Errorf("\"header\": %q is not a valid header name", sc.Header)
-	}
-	if sc.Scheme == signature.SchemeStandardWebhooks && (sc.Header != "" || sc.Prefix != "") {
-		return errors.New(`"header" and "prefix" apply to scheme hmac_sha256 only; standard_webhooks uses the webhook-* headers`)
-	}
-	if sc.Tolerance < 0 {
-		return fmt.Errorf("\"tolerance\" must not be negative, got %s", sc.Tolerance)
-	}
-	return nil
-}
-
-// verifier builds the verifier; defaultHeader is the sender's hmac_sha256
-// header when none is configured ("" for the package default).
-func (sc *SignatureConfig) verifier(defaultHeader string) (*signature.Verifier, error) {
-	secrets := make([]string, len(sc.Secrets))
-	for i, s := range sc.Secrets {
-		secrets[i] = string(s)
-	}
-	header := sc.Header
-	if header == "" && sc.Scheme == signature.SchemeHMACSHA256 {
-		header = defaultHeader
-	}
-	return signature.NewVerifier(sc.Scheme, header, sc.Prefix, secrets, sc.Tolerance)
 }
