@@ -96,6 +96,12 @@ var semconvNames = [...][2]string{
 	{"gen_ai.usage.prompt_tokens", "gen_ai.usage.input_tokens"},
 	{"gen_ai.usage.completion_tokens", "gen_ai.usage.output_tokens"},
 	{"gen_ai.system", "gen_ai.provider.name"},
+	// Cloudflare AI Gateway's names for the provider and the cost.
+	{"gen_ai.model.provider", "gen_ai.provider.name"},
+	// Broadcast and Cloudflare send the USD cost of the call as
+	// gen_ai.usage.cost; Broadcast's newer spans, Helicone's and LiteLLM's
+	// carry gen_ai.usage.total_cost, the name the metrics read.
+	{"gen_ai.usage.cost", "gen_ai.usage.total_cost"},
 	{"gen_ai.usage.input_tokens.cached", "gen_ai.usage.cache_read.input_tokens"},
 	{"gen_ai.usage.output_tokens.reasoning", "gen_ai.usage.reasoning.output_tokens"},
 	{AttrSessionID, "gen_ai.conversation.id"},

@@ -53,8 +53,10 @@ func TestAddSemconv(t *testing.T) {
 	m.PutInt("gen_ai.usage.output_tokens.reasoning", 7)
 	m.PutStr("session.id", "s1")
 	m.PutInt("gen_ai.usage.output_tokens", 40) // already present: kept as sent
+	m.PutDouble("gen_ai.usage.cost", 0.25)
+	m.PutStr("gen_ai.model.provider", "ignored") // gen_ai.system came first
 
-	assert.Equal(t, 5, AddSemconv(m))
+	assert.Equal(t, 6, AddSemconv(m))
 	assert.Equal(t, map[string]any{
 		"gen_ai.usage.prompt_tokens":           int64(100),
 		"gen_ai.usage.input_tokens":            int64(100),
@@ -68,6 +70,9 @@ func TestAddSemconv(t *testing.T) {
 		"gen_ai.usage.reasoning.output_tokens": int64(7),
 		"session.id":                           "s1",
 		"gen_ai.conversation.id":               "s1",
+		"gen_ai.usage.cost":                    0.25,
+		"gen_ai.usage.total_cost":              0.25,
+		"gen_ai.model.provider":                "ignored",
 	}, m.AsRaw())
 }
 
