@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
@@ -118,12 +119,12 @@ func (cfg *Config) Validate() error {
 	if cfg.HealthPath != "" && !strings.HasPrefix(cfg.HealthPath, "/") {
 		errs = append(errs, errHealthPathInvalid)
 	}
-	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get())...)
+	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get(), signature.Options{})...)
 	for _, s := range cfg.senders() {
 		if !strings.HasPrefix(s.cfg.Path, "/") {
 			errs = append(errs, fmt.Errorf("%s: \"path\" must start with \"/\"", s.key))
 		}
-		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get())...)
+		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), hmacDefaults(senderSpecs[s.key].header))...)
 	}
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
@@ -187,7 +188,7 @@ func prefixed(prefix string, err error) []error {
 
 // validateAuth checks required headers and a signature; prefix names the
 // section they are in.
-func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig) []error {
+func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig, base signature.Options) []error {
 	var errs []error
 	for name, value := range required {
 		if !httpguts.ValidHeaderFieldName(name) {
@@ -198,7 +199,7 @@ func validateAuth(prefix string, required map[string]configopaque.String, sig *S
 		}
 	}
 	if sig != nil {
-		if err := sig.validate(); err != nil {
+		for _, err := range sig.validate(base) {
 			errs = append(errs, fmt.Errorf("%ssignature: %w", prefix, err))
 		}
 	}

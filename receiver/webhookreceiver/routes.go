@@ -60,7 +60,7 @@ type route struct {
 
 // buildRoutes returns the routes of cfg by path.
 func buildRoutes(cfg *Config) (map[string]*route, error) {
-	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), "")
+	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), signature.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	}
 	for _, sc := range cfg.senders() {
 		spec := senderSpecs[sc.key]
-		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), spec.header)
+		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), hmacDefaults(spec.header))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.key, err)
 		}
@@ -143,9 +143,9 @@ type requiredHeader struct {
 	sum  [sha256.Size]byte
 }
 
-// newAuth builds the authentication of a path; defaultHeader is the
-// sender's signature header when the config names none.
-func newAuth(required map[string]configopaque.String, sig *SignatureConfig, defaultHeader string) (*auth, error) {
+// newAuth builds the authentication of a path; base holds the sender's
+// signature defaults, which the config's keys override.
+func newAuth(required map[string]configopaque.String, sig *SignatureConfig, base signature.Options) (*auth, error) {
 	a := &auth{}
 	for name, value := range required {
 		a.required = append(a.required, requiredHeader{
@@ -154,7 +154,7 @@ func newAuth(required map[string]configopaque.String, sig *SignatureConfig, defa
 		})
 	}
 	if sig != nil {
-		v, err := sig.verifier(defaultHeader)
+		v, err := sig.verifier(base)
 		if err != nil {
 			return nil, err
 		}
