@@ -82,7 +82,13 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		return
 	}
 
-	b, err := rt.decode(r, format, body, time.Now())
+	b, err := rt.decode(r, rt, &request{
+		format:      format,
+		contentType: req.Header.Get("Content-Type"),
+		header:      req.Header,
+		body:        body,
+		arrival:     time.Now(),
+	})
 	if err != nil {
 		writeError(w, answer, http.StatusBadRequest, err.Error())
 		return
