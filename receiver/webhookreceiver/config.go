@@ -71,6 +71,10 @@ type Config struct {
 	// as GenAI spans.
 	Helicone configoptional.Optional[SenderConfig] `mapstructure:"helicone"`
 
+	// Webhooks are routes for any other webhook sender, by route name: each
+	// a path whose deliveries become log records (config_webhooks.go).
+	Webhooks map[string]RouteConfig `mapstructure:"webhooks"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -139,6 +143,7 @@ func (cfg *Config) Validate() error {
 		}
 		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources, hmacDefaults(senderSpecs[s.key].header))...)
 	}
+	errs = append(errs, cfg.validateWebhooks()...)
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
 		errs = append(errs, prefixed("dedup: ", d.Check())...)
@@ -171,6 +176,9 @@ func (cfg *Config) validatePathsDiffer() []error {
 	paths := []named{{"path", cfg.Path}, {"logs_path", cfg.LogsPath}, {"health_path", cfg.HealthPath}}
 	for _, s := range cfg.senders() {
 		paths = append(paths, named{s.key + "::path", s.cfg.Path})
+	}
+	for _, name := range cfg.routeNames() {
+		paths = append(paths, named{"webhooks::" + name + "::path", cfg.Webhooks[name].Path})
 	}
 	var errs []error
 	for i, a := range paths {

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/pipeline"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/webhooks"
 )
 
 // Sender names, as the `sender` attribute of the receiver's metrics and the
@@ -56,6 +57,8 @@ type route struct {
 	// drops repeated webhook-ids; the other senders send JSON only.
 	otlp   bool
 	decode decodeFunc
+	// mapping reads the deliveries of a webhooks route.
+	mapping *webhooks.Mapping
 }
 
 // buildRoutes returns the routes of cfg by path.
@@ -78,6 +81,9 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 		}
 		routes[sc.cfg.Path] = &route{path: sc.cfg.Path, sender: sc.key, section: sc.key,
 			signal: spec.signal, auth: a, decode: spec.decode}
+	}
+	if err := addWebhookRoutes(cfg, routes); err != nil {
+		return nil, err
 	}
 	return routes, nil
 }

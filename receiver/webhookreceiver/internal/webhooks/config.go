@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"go.opentelemetry.io/collector/confmap"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -73,6 +74,18 @@ type Config struct {
 type Split struct {
 	Mode  string `mapstructure:"-"`
 	Field string `mapstructure:"field"`
+}
+
+// Unmarshal reads the map form of split, refusing any key but field.
+func (s *Split) Unmarshal(conf *confmap.Conf) error {
+	var p struct {
+		Field string `mapstructure:"field"`
+	}
+	if err := conf.Unmarshal(&p); err != nil {
+		return err
+	}
+	s.Field = p.Field
+	return nil
 }
 
 // UnmarshalText reads the word form of split.
