@@ -78,7 +78,6 @@ func TestGoldenWebhooks(t *testing.T) {
 	}
 }
 
-
 // clearObserved zeroes the arrival times, which the comparison ignores, so
 // that rewriting a golden file changes only what changed.
 func clearObserved(ld plog.Logs) {

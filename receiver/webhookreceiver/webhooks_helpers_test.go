@@ -157,3 +157,10 @@ func routeYAML(name, path, extra string) string {
 	}
 	return s
 }
+
+func confmapFromYAML(t *testing.T, text string) *confmap.Conf {
+	t.Helper()
+	var raw map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(text), &raw))
+	return confmap.NewFromStringMap(raw)
+}
