@@ -104,9 +104,10 @@ deploy-test: build
 
 test: test-servers generate build check unit-test deploy-test
 
-# Real servers the tests start and stop themselves (Redis, ClickHouse), from
-# Debian's packages; installed only when missing, so a warm machine skips it.
-TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server
+# Real servers the tests start and stop themselves (Redis, ClickHouse,
+# Prometheus), from Debian's packages; installed only when missing, so a warm
+# machine skips it. Installing prometheus starts nothing: the tests run it.
+TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus
 
 test-servers:
 	@missing=""; for s in $(TEST_SERVERS); do \
