@@ -69,6 +69,9 @@ type Config struct {
 	// Helicone, when set, receives Helicone's webhooks (one per LLM request)
 	// as GenAI spans.
 	Helicone configoptional.Optional[SenderConfig] `mapstructure:"helicone"`
+	// LiteLLM, when set, receives the LiteLLM proxy's logging callback as
+	// GenAI spans and its alert webhook as log records.
+	LiteLLM configoptional.Optional[LiteLLMConfig] `mapstructure:"litellm"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -138,6 +141,7 @@ func (cfg *Config) Validate() error {
 		}
 		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources)...)
 	}
+	errs = append(errs, cfg.validateLiteLLM()...)
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
 		errs = append(errs, prefixed("dedup: ", d.Check())...)
@@ -160,6 +164,9 @@ func (cfg *Config) senders() []configuredSender {
 	if s := cfg.Helicone.Get(); s != nil {
 		out = append(out, configuredSender{key: senderHelicone, cfg: s})
 	}
+	if s := cfg.LiteLLM.Get(); s != nil {
+		out = append(out, configuredSender{key: senderLiteLLM, cfg: &s.SenderConfig})
+	}
 	return out
 }
 
@@ -171,6 +178,7 @@ func (cfg *Config) validatePathsDiffer() []error {
 	for _, s := range cfg.senders() {
 		paths = append(paths, named{s.key + "::path", s.cfg.Path})
 	}
+	paths = append(paths, named{"litellm::alerts_path", cfg.liteLLMAlertsPath()})
 	var errs []error
 	for i, a := range paths {
 		for _, b := range paths[:i] {

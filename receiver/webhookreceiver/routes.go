@@ -39,6 +39,7 @@ var senderSpecs = map[string]struct {
 }{
 	senderOpenRouterEvents: {headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
 	senderHelicone:         {headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
+	senderLiteLLM:          {"", pipeline.SignalTraces, decodeLiteLLM},
 }
 
 // route is one path of the receiver: a sender's format and authentication,
@@ -79,6 +80,7 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 		routes[sc.cfg.Path] = &route{path: sc.cfg.Path, sender: sc.key, section: sc.key,
 			signal: spec.signal, auth: a, decode: spec.decode}
 	}
+	addLiteLLMAlertsRoute(cfg, routes)
 	return routes, nil
 }
 
@@ -122,7 +124,7 @@ func (r *webhookReceiver) pathsHint() string {
 		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
 			// Named first, or not served.
 		case rt.section != "":
-			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
+			hint += fmt.Sprintf(", %s to %q", rt.sender, rt.path)
 		default:
 			hint += fmt.Sprintf(", logs to %q", rt.path)
 		}

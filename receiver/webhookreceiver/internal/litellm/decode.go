@@ -135,7 +135,7 @@ func (d *decoder) payload(i int) error {
 	span := d.spans.AppendEmpty()
 	c := newCall(span.Attributes(), where)
 	if err := c.read(d.dec); err != nil {
-		if _, syntax := errors.AsType[*json.SyntaxError](err); syntax || errors.Is(err, io.ErrUnexpectedEOF) {
+		if _, syntax := errors.AsType[*json.SyntaxError](err); syntax || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return d.syntaxError(err)
 		}
 		return err
