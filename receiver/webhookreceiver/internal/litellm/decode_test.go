@@ -285,10 +285,12 @@ func TestRefusals(t *testing.T) {
 		`{"request_tags":"a"}`:            "payloads[0].request_tags: not an array, got a string",
 		`{"cache_hit":"yes"}`:             "payloads[0].cache_hit: not a boolean, got a string",
 		`{"metadata":{"user_api_key_user_id":7}}`: "payloads[0].metadata.user_api_key_user_id: not a string, got a number",
-		`[` + good:         "body is not valid JSON",
-		`[` + good + `] x`: "body is not valid JSON",
-		good + ` x`:        "body is not valid JSON",
-		`{"id":"a",}`:      "body is not valid JSON",
+		`[` + good:          "body is not valid JSON",
+		`[` + good + `] x`:  "body is not valid JSON",
+		good + ` x`:         "body is not valid JSON",
+		`{"id":"a",}`:       "body is not valid JSON",
+		`{"a":`:             "body is not valid JSON: it ends inside a value",
+		`{"metadata":{"x":`: "body is not valid JSON: it ends inside a value",
 		`{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`: "nested more than 64 levels",
 	} {
 		c, err := Decode([]byte(body), arrival)
