@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -16,10 +17,11 @@ import (
 
 // TestDistributionLiteLLM drives the built collector as a LiteLLM proxy
 // does: generic_api batches in each of its three framings with the
-// callback's static header, and alert webhook events, read back from the
-// file exporters.
+// callback's static header, and alert webhook events posted to a URL with
+// the same credentials as user and password, read back from the file
+// exporters.
 func TestDistributionLiteLLM(t *testing.T) {
-	const token = "Bearer litellm-e2e-token"
+	token := "Basic " + base64.StdEncoding.EncodeToString([]byte("litellm:e2e-token"))
 	port := harness.FreePort(t)
 	c := harness.StartCollector(t, fmt.Sprintf(`
 receivers:
@@ -55,6 +57,12 @@ service:
 		}
 		return harness.Post(t, http.MethodPost, base+path, "application/json", harness.ReadRepoFile(t, "testdata/litellm/"+name), headers...)
 	}
+	// WEBHOOK_URL=http://litellm:e2e-token@host/litellm/alerts: the client
+	// sends the user and password as a Basic header, as LiteLLM's does.
+	postAlert := func(name string) (int, string) {
+		return harness.Post(t, http.MethodPost, fmt.Sprintf("http://litellm:e2e-token@127.0.0.1:%d/litellm/alerts", port),
+			"application/json", harness.ReadRepoFile(t, "testdata/litellm/"+name))
+	}
 	expect := func(wantStatus int, wantBody string) func(int, string) {
 		return func(status int, body string) {
 			t.Helper()
@@ -76,9 +84,9 @@ service:
 	expect(http.StatusUnauthorized, "")(post("/litellm", "embedding.json", "Authorization", "Bearer guess"))
 	expect(http.StatusUnauthorized, "")(post("/litellm/alerts", "alert_threshold_crossed.json", "X-Other", "1"))
 	// The alert webhook, and a copy of the same alert.
-	expect(http.StatusOK, `{"accepted":1,"duplicates":0}`)(post("/litellm/alerts", "alert_threshold_crossed.json"))
-	expect(http.StatusOK, `{"accepted":0,"duplicates":1}`)(post("/litellm/alerts", "alert_threshold_crossed.json"))
-	expect(http.StatusOK, `{"accepted":1,"duplicates":0}`)(post("/litellm/alerts", "alert_spend_tracked.json"))
+	expect(http.StatusOK, `{"accepted":1,"duplicates":0}`)(postAlert("alert_threshold_crossed.json"))
+	expect(http.StatusOK, `{"accepted":0,"duplicates":1}`)(postAlert("alert_threshold_crossed.json"))
+	expect(http.StatusOK, `{"accepted":1,"duplicates":0}`)(postAlert("alert_spend_tracked.json"))
 
 	spans := harness.WaitForSpans(t, filepath.Join(c.Dir, "traces.jsonl"), 5)
 	require.Len(t, spans, 5, "the redelivered batch and the refused requests were not forwarded")
