@@ -2,6 +2,7 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 
 import (
 	"encoding/hex"
+	"net/http"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -23,16 +24,28 @@ type batch struct {
 	// deliveryID identifies the delivery when its body does (Helicone's
 	// request_id); "" when it does not.
 	deliveryID string
-	// itemIDs, when set, identify each log record, in order (OpenRouter
-	// event ids).
+	// itemIDs, when set, identify each span or log record, in order
+	// (OpenRouter event ids, LiteLLM payload ids).
 	itemIDs []string
 	// tests counts test events that are answered and not forwarded.
 	tests int
 }
 
-// decodeFunc turns the body of a request to a route into a batch. arrival is
-// when the request came, for senders whose data has no time of its own.
-type decodeFunc func(r *webhookReceiver, format bodyFormat, body []byte, arrival time.Time) (*batch, error)
+// request is what a decoder gets of an HTTP request: its body, read whole
+// and verified, and what the sender said about it.
+type request struct {
+	// format is the parsed Content-Type; contentType the header as sent.
+	format      bodyFormat
+	contentType string
+	header      http.Header
+	body        []byte
+	// arrival is when the request came, for senders whose data has no time
+	// of its own.
+	arrival time.Time
+}
+
+// decodeFunc turns a request to a route into a batch.
+type decodeFunc func(r *webhookReceiver, rt *route, req *request) (*batch, error)
 
 func encodingOf(format bodyFormat) otlp.Encoding {
 	if format == formatProto {
@@ -41,32 +54,32 @@ func encodingOf(format bodyFormat) otlp.Encoding {
 	return otlp.JSON
 }
 
-func decodeOTLPTraces(r *webhookReceiver, format bodyFormat, body []byte, _ time.Time) (*batch, error) {
-	td, res, err := otlp.DecodeTraces(encodingOf(format), body, r.cfg.Lenient)
+func decodeOTLPTraces(r *webhookReceiver, _ *route, req *request) (*batch, error) {
+	td, res, err := otlp.DecodeTraces(encodingOf(req.format), req.body, r.cfg.Lenient)
 	if err != nil {
 		return nil, err
 	}
 	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, nil
 }
 
-func decodeOTLPLogs(r *webhookReceiver, format bodyFormat, body []byte, _ time.Time) (*batch, error) {
-	ld, res, err := otlp.DecodeLogs(encodingOf(format), body, r.cfg.Lenient)
+func decodeOTLPLogs(r *webhookReceiver, _ *route, req *request) (*batch, error) {
+	ld, res, err := otlp.DecodeLogs(encodingOf(req.format), req.body, r.cfg.Lenient)
 	if err != nil {
 		return nil, err
 	}
 	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, nil
 }
 
-func decodeOpenRouterEvents(_ *webhookReceiver, _ bodyFormat, body []byte, arrival time.Time) (*batch, error) {
-	ev, err := openrouterevents.Decode(body, arrival)
+func decodeOpenRouterEvents(_ *webhookReceiver, _ *route, req *request) (*batch, error) {
+	ev, err := openrouterevents.Decode(req.body, req.arrival)
 	if err != nil {
 		return nil, err
 	}
 	return &batch{signal: pipeline.SignalLogs, logs: ev.Logs, itemIDs: ev.IDs, tests: ev.Tests}, nil
 }
 
-func decodeHelicone(_ *webhookReceiver, _ bodyFormat, body []byte, arrival time.Time) (*batch, error) {
-	d, err := helicone.Decode(body, arrival)
+func decodeHelicone(_ *webhookReceiver, _ *route, req *request) (*batch, error) {
+	d, err := helicone.Decode(req.body, req.arrival)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,13 @@ type Config struct {
 	// Signature, when set, verifies a signature of the raw body of every
 	// request to the OTLP paths.
 	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
+	// AllowedSources, when set, admits to the OTLP paths only clients at
+	// these addresses or in these CIDRs; any other client gets 403.
+	AllowedSources []string `mapstructure:"allowed_sources"`
+	// TrustedProxies are the CIDRs (or addresses) of proxies in front of the
+	// receiver whose X-Forwarded-For is believed when telling a client's
+	// address for allowed_sources. Empty: the peer address is the client.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 	// Dedup drops repeated deliveries, spans and events, for every sender.
 	Dedup configoptional.Optional[DedupConfig] `mapstructure:"dedup"`
 
@@ -62,6 +69,9 @@ type Config struct {
 	// Helicone, when set, receives Helicone's webhooks (one per LLM request)
 	// as GenAI spans.
 	Helicone configoptional.Optional[SenderConfig] `mapstructure:"helicone"`
+	// LiteLLM, when set, receives the LiteLLM proxy's logging callback as
+	// GenAI spans and its alert webhook as log records.
+	LiteLLM configoptional.Optional[LiteLLMConfig] `mapstructure:"litellm"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -76,6 +86,9 @@ type SenderConfig struct {
 	RequiredHeaders map[string]configopaque.String `mapstructure:"required_headers"`
 	// Signature, when set, verifies the sender's signature of the raw body.
 	Signature configoptional.Optional[SignatureConfig] `mapstructure:"signature"`
+	// AllowedSources, when set, admits only clients at these addresses or in
+	// these CIDRs, such as the sender's published IP ranges.
+	AllowedSources []string `mapstructure:"allowed_sources"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -118,13 +131,17 @@ func (cfg *Config) Validate() error {
 	if cfg.HealthPath != "" && !strings.HasPrefix(cfg.HealthPath, "/") {
 		errs = append(errs, errHealthPathInvalid)
 	}
-	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get())...)
+	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources)...)
+	if _, err := parsePrefixes("trusted_proxies", cfg.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
 	for _, s := range cfg.senders() {
 		if !strings.HasPrefix(s.cfg.Path, "/") {
 			errs = append(errs, fmt.Errorf("%s: \"path\" must start with \"/\"", s.key))
 		}
-		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get())...)
+		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources)...)
 	}
+	errs = append(errs, cfg.validateLiteLLM()...)
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
 		errs = append(errs, prefixed("dedup: ", d.Check())...)
@@ -147,6 +164,9 @@ func (cfg *Config) senders() []configuredSender {
 	if s := cfg.Helicone.Get(); s != nil {
 		out = append(out, configuredSender{key: senderHelicone, cfg: s})
 	}
+	if s := cfg.LiteLLM.Get(); s != nil {
+		out = append(out, configuredSender{key: senderLiteLLM, cfg: &s.SenderConfig})
+	}
 	return out
 }
 
@@ -158,6 +178,7 @@ func (cfg *Config) validatePathsDiffer() []error {
 	for _, s := range cfg.senders() {
 		paths = append(paths, named{s.key + "::path", s.cfg.Path})
 	}
+	paths = append(paths, named{"litellm::alerts_path", cfg.liteLLMAlertsPath()})
 	var errs []error
 	for i, a := range paths {
 		for _, b := range paths[:i] {
@@ -185,10 +206,13 @@ func prefixed(prefix string, err error) []error {
 	return out
 }
 
-// validateAuth checks required headers and a signature; prefix names the
-// section they are in.
-func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig) []error {
+// validateAuth checks required headers, a signature and allowed sources;
+// prefix names the section they are in.
+func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig, sources []string) []error {
 	var errs []error
+	if _, err := parsePrefixes("allowed_sources", sources); err != nil {
+		errs = append(errs, fmt.Errorf("%s%w", prefix, err))
+	}
 	for name, value := range required {
 		if !httpguts.ValidHeaderFieldName(name) {
 			errs = append(errs, fmt.Errorf("%srequired_headers: %q is not a valid header name", prefix, name))

@@ -104,6 +104,8 @@ func TestLoadConfig(t *testing.T) {
 			id: component.NewIDWithName(metadata.Type, "senders"),
 			expected: func(c *Config) {
 				c.LogsPath = ""
+				c.TrustedProxies = []string{"10.0.0.0/8"}
+				c.AllowedSources = []string{"192.0.2.0/24", "2001:db8::1"}
 				c.RequiredHeaders = map[string]configopaque.String{"Authorization": "Bearer broadcast-token"}
 				c.OpenRouterEvents = configoptional.Some(SenderConfig{
 					Path: "/openrouter/events",
@@ -116,6 +118,7 @@ func TestLoadConfig(t *testing.T) {
 				c.Helicone = configoptional.Some(SenderConfig{
 					Path:            "/hooks/helicone",
 					RequiredHeaders: map[string]configopaque.String{"X-Source": "helicone"},
+					AllowedSources:  []string{"198.51.100.0/24"},
 					Signature: configoptional.Some(SignatureConfig{
 						Scheme:    signature.SchemeHMACSHA256,
 						Secrets:   []configopaque.String{"helicone-key"},
@@ -206,6 +209,21 @@ func TestValidate(t *testing.T) {
 				c.OpenRouterEvents.GetOrInsertDefault().RequiredHeaders = map[string]configopaque.String{"X-Token": ""}
 			},
 			errs: []string{`openrouter_events: required_headers: value of "X-Token" is empty`},
+		},
+		{
+			name:   "allowed source not an address",
+			modify: func(c *Config) { c.AllowedSources = []string{"10.0.0.0/8", "10.0.0/8"} },
+			errs:   []string{`allowed_sources[1]: "10.0.0/8" is not an IP address or a CIDR`},
+		},
+		{
+			name:   "section allowed source not an address",
+			modify: func(c *Config) { c.Helicone.GetOrInsertDefault().AllowedSources = []string{"helicone.ai"} },
+			errs:   []string{`helicone: allowed_sources[0]: "helicone.ai" is not an IP address or a CIDR`},
+		},
+		{
+			name:   "trusted proxy not a CIDR",
+			modify: func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/33"} },
+			errs:   []string{`trusted_proxies[0]: "10.0.0.0/33" is not an IP address or a CIDR`},
 		},
 		{
 			name:   "bad required header name",

@@ -35,6 +35,16 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		// Only OTLP paths answer in protobuf.
 		answer = formatText
 	}
+	if addr, ok := clientAddr(req, r.trustedProxies); !rt.auth.allowsSource(addr, ok) {
+		// Neither the list nor its size is named: only what was seen.
+		r.authFailed(ctx, rt, "source")
+		seen := "the client's address could not be read"
+		if ok {
+			seen = "source address " + addr.String() + " is not allowed"
+		}
+		writeError(w, answer, http.StatusForbidden, fmt.Sprintf("%s to post to %q", seen, rt.path))
+		return
+	}
 	if !r.consumes(rt.signal) {
 		writeError(w, answer, http.StatusNotFound, fmt.Sprintf(
 			"%q is not served: no %s pipeline uses receiver %q; add it to a %s pipeline",
@@ -82,7 +92,13 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		return
 	}
 
-	b, err := rt.decode(r, format, body, time.Now())
+	b, err := rt.decode(r, rt, &request{
+		format:      format,
+		contentType: req.Header.Get("Content-Type"),
+		header:      req.Header,
+		body:        body,
+		arrival:     time.Now(),
+	})
 	if err != nil {
 		writeError(w, answer, http.StatusBadRequest, err.Error())
 		return

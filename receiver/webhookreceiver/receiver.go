@@ -40,6 +40,7 @@ type webhookReceiver struct {
 	nextLogs   consumer.Logs
 
 	routes          map[string]*route
+	trustedProxies  prefixList
 	responseHeaders configopaque.MapList
 	dedup           *dedup.Deduplicator
 	maxBodySize     int64
@@ -71,6 +72,9 @@ func newReceiver(cfg *Config, set receiver.Settings) (*webhookReceiver, error) {
 		r.maxBodySize = defaultMaxRequestBodySize
 	}
 	if r.routes, err = buildRoutes(cfg); err != nil {
+		return nil, err
+	}
+	if r.trustedProxies, err = parsePrefixes("trusted_proxies", cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -39,6 +39,7 @@ var senderSpecs = map[string]struct {
 }{
 	senderOpenRouterEvents: {headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
 	senderHelicone:         {headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
+	senderLiteLLM:          {"", pipeline.SignalTraces, decodeLiteLLM},
 }
 
 // route is one path of the receiver: a sender's format and authentication,
@@ -60,7 +61,7 @@ type route struct {
 
 // buildRoutes returns the routes of cfg by path.
 func buildRoutes(cfg *Config) (map[string]*route, error) {
-	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), "")
+	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources, "")
 	if err != nil {
 		return nil, err
 	}
@@ -72,13 +73,14 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	}
 	for _, sc := range cfg.senders() {
 		spec := senderSpecs[sc.key]
-		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), spec.header)
+		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), sc.cfg.AllowedSources, spec.header)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.key, err)
 		}
 		routes[sc.cfg.Path] = &route{path: sc.cfg.Path, sender: sc.key, section: sc.key,
 			signal: spec.signal, auth: a, decode: spec.decode}
 	}
+	addLiteLLMAlertsRoute(cfg, routes)
 	return routes, nil
 }
 
@@ -122,7 +124,7 @@ func (r *webhookReceiver) pathsHint() string {
 		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
 			// Named first, or not served.
 		case rt.section != "":
-			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
+			hint += fmt.Sprintf(", %s to %q", rt.sender, rt.path)
 		default:
 			hint += fmt.Sprintf(", logs to %q", rt.path)
 		}
@@ -130,8 +132,10 @@ func (r *webhookReceiver) pathsHint() string {
 	return hint
 }
 
-// auth is the authentication of a path: required headers and a signature.
+// auth is the authentication of a path: the clients that may post, required
+// headers and a signature.
 type auth struct {
+	sources  prefixList
 	required []requiredHeader
 	verifier *signature.Verifier
 }
@@ -145,8 +149,12 @@ type requiredHeader struct {
 
 // newAuth builds the authentication of a path; defaultHeader is the
 // sender's signature header when the config names none.
-func newAuth(required map[string]configopaque.String, sig *SignatureConfig, defaultHeader string) (*auth, error) {
-	a := &auth{}
+func newAuth(required map[string]configopaque.String, sig *SignatureConfig, sources []string, defaultHeader string) (*auth, error) {
+	list, err := parsePrefixes("allowed_sources", sources)
+	if err != nil {
+		return nil, err
+	}
+	a := &auth{sources: list}
 	for name, value := range required {
 		a.required = append(a.required, requiredHeader{
 			name: http.CanonicalHeaderKey(name),
@@ -164,7 +172,7 @@ func newAuth(required map[string]configopaque.String, sig *SignatureConfig, defa
 }
 
 // open reports whether anyone may post.
-func (a *auth) open() bool { return len(a.required) == 0 && a.verifier == nil }
+func (a *auth) open() bool { return len(a.sources) == 0 && len(a.required) == 0 && a.verifier == nil }
 
 func (a *auth) checkRequiredHeaders(h http.Header) (string, bool) {
 	for _, rh := range a.required {

@@ -69,7 +69,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ReceiverWebhookAuthFailures, err = builder.meter.Int64Counter(
 		"otelcol_receiver_webhook_auth_failures",
-		metric.WithDescription("Number of requests refused by required_headers or signature verification, by sender and reason. [Alpha]"),
+		metric.WithDescription("Number of requests refused by allowed_sources, required_headers or signature verification, by sender and reason. [Alpha]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

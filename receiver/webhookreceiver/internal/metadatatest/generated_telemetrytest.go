@@ -24,7 +24,7 @@ func NewSettings(tt *componenttest.Telemetry) receiver.Settings {
 func AssertEqualReceiverWebhookAuthFailures(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_webhook_auth_failures",
-		Description: "Number of requests refused by required_headers or signature verification, by sender and reason. [Alpha]",
+		Description: "Number of requests refused by allowed_sources, required_headers or signature verification, by sender and reason. [Alpha]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
