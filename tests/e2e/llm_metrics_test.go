@@ -33,6 +33,11 @@ var llmCallShapes = []llmCall{
 	// OpenAI refused the request: Helicone forwards its error response.
 	{sender: "helicone", template: "testdata/helicone/openai_chat.json", op: "chat", model: "gpt-4o-mini",
 		provider: "openai", user: "user_12345", in: -1, errorType: "invalid_request_error"},
+	{sender: "litellm", template: "testdata/litellm/chat_openai.json", op: "chat", model: "gpt-4o",
+		response: "gpt-4o", provider: "openai", user: "user_67890", priced: true},
+	// A rate-limited call: LiteLLM reports zero tokens and a zero cost.
+	{sender: "litellm", template: "testdata/litellm/failure.json", op: "chat", model: "gpt-4o",
+		response: "gpt-4o", provider: "openai", user: "user_67890", priced: true, errorType: "RateLimitError"},
 	// An application's own spans: no cost; its agent span sums the tokens
 	// of the model call inside it.
 	{sender: "otlp", op: "chat", model: "gemini-2.5-flash", response: "gemini-2.5-flash", provider: "gcp.gemini", user: "user_12345"},
@@ -49,13 +54,16 @@ func llmRound(phase, reps int, durations []time.Duration) []llmCall {
 		for r := 0; r < reps; r++ {
 			c := shape
 			c.duration = durations[r%len(durations)]
-			if shape.in >= 0 {
+			switch {
+			case shape.errorType != "" && shape.in >= 0:
+				c.in, c.out = 0, 0
+			case shape.in >= 0:
 				c.in = int64(100*(i+1) + 37*r + 5000*(1-phase))
 				c.out = int64(10*(i+1) + 7*r + 900*(1-phase))
-			} else {
+			default:
 				c.in, c.out = -1, -1
 			}
-			if shape.priced {
+			if shape.priced && shape.errorType == "" {
 				c.cost = (float64(c.in)*2.5 + float64(c.out)*10) / 1e6
 			}
 			calls = append(calls, c)
@@ -124,16 +132,17 @@ func llmClose(got, want float64) bool {
 // TestLLMMetricsDashboard runs examples/llm-metrics.yaml on the built
 // distribution (listening on loopback, per-user metrics on), a real
 // Prometheus scraping it every second and a collector standing in for the
-// OTLP backend. It sends two rounds of known calls from every sender and
-// OpenRouter events, then evaluates every query of the Grafana dashboard
-// through Prometheus' API, as Grafana would with its variables set, and
-// compares each with what was sent: over the second round (the window
-// between the scrapes that hold each round, so that rate() and increase()
-// are exact) and, for the dashboard-range totals, over both rounds, which
-// new series count from zero.
+// OTLP backend. It sends two rounds of known calls from every sender
+// (Broadcast, Helicone, LiteLLM, an application's OTLP) and OpenRouter
+// events, then evaluates every query of the Grafana dashboard through
+// Prometheus' API, as Grafana would with its variables set, and compares
+// each with what was sent: over the second round (the window between the
+// scrapes that hold each round, so that rate() and increase() are exact)
+// and, for the dashboard-range totals, over both rounds, which new series
+// count from zero.
 func TestLLMMetricsDashboard(t *testing.T) {
 	secrets := llmSecrets{broadcastToken: "llm-metrics-broadcast-token", eventsSecret: "llm-metrics-events-secret",
-		heliconeKey: "3e7a1c9f5b2d8e4a6c0f1b3d5e7a9c2f4b6d8e0a1c3f5b7d9e2a4c6f8b0d1e3a"}
+		heliconeKey: "3e7a1c9f5b2d8e4a6c0f1b3d5e7a9c2f4b6d8e0a1c3f5b7d9e2a4c6f8b0d1e3a", liteLLMToken: "llm-metrics-litellm-token"}
 	backendPort, webhookPort, promPort := harness.FreePort(t), harness.FreePort(t), harness.FreePort(t)
 	backend := harness.StartCollector(t, fmt.Sprintf(`
 receivers:
@@ -167,7 +176,7 @@ service:
 		"OPENROUTER_WEBHOOK_TOKEN=" + secrets.broadcastToken,
 		"OPENROUTER_EVENTS_SECRET=" + secrets.eventsSecret,
 		"HELICONE_WEBHOOK_KEY=" + secrets.heliconeKey,
-		"LITELLM_WEBHOOK_TOKEN=llm-metrics-litellm-token",
+		"LITELLM_WEBHOOK_TOKEN=" + secrets.liteLLMToken,
 		"LLM_METRICS_USER_ATTRIBUTE=user.id",
 	}, "--set", "service.telemetry.metrics.level=none")
 	prom := harness.StartPrometheus(t, fmt.Sprintf("127.0.0.1:%d", promPort))
@@ -205,7 +214,7 @@ service:
 	harness.WaitForRecords(t, filepath.Join(backend.Dir, "logs.jsonl"), len(bothEvents))
 
 	checked := map[string]bool{}
-	selections := []dashSelection{{}, {model: "openai/gpt-4o"}, {provider: "anthropic"}, {sender: "helicone"}, {sender: "support-bot"}}
+	selections := []dashSelection{{}, {model: "openai/gpt-4o"}, {provider: "anthropic"}, {sender: "helicone"}, {sender: "litellm"}, {sender: "support-bot"}}
 	for _, sel := range selections {
 		windows := []struct {
 			name      string

@@ -26,6 +26,8 @@ import (
 //     https://platform.openai.com/docs/guides/error-codes
 //   - OpenRouter event webhooks, signed in X-OpenRouter-Signature: the
 //     README's "OpenRouter event webhooks" and testdata/openrouter_events
+//   - LiteLLM's StandardLoggingPayload, posted by its generic_api callback
+//     as a JSON array with the configured headers: testdata/litellm/README.md
 //   - spans an application exports with the GenAI semantic conventions
 //     v1.41.0 (chat and invoke_agent):
 //     https://github.com/open-telemetry/semantic-conventions/blob/v1.41.0/docs/gen-ai/gen-ai-spans.md
@@ -63,7 +65,7 @@ type llmEvent struct {
 
 // llmSecrets are the credentials the example reads from the environment.
 type llmSecrets struct {
-	broadcastToken, eventsSecret, heliconeKey string
+	broadcastToken, eventsSecret, heliconeKey, liteLLMToken string
 }
 
 // llmSender delivers calls the way one gateway does: its path, its
@@ -79,11 +81,8 @@ var llmSenders = map[string]llmSender{
 	"helicone":  {name: "helicone", path: "/helicone", deliver: heliconeDelivery},
 	// Any OTLP/HTTP exporter of GenAI spans (an SDK, a gateway) on the OTLP
 	// path, with the current semantic-convention names.
-	"otlp": {name: otlpGatewayService, path: "/v1/traces", deliver: otlpGatewayDelivery},
-	// TODO(lead): when the LiteLLM sender (branch wp4-litellm) is merged and
-	// the litellm section of examples/llm-metrics.yaml is uncommented, add
-	// "litellm": {name: <its service.name>, path: "/litellm", deliver: ...}
-	// with a body from its testdata, and LiteLLM calls to llmCallShapes.
+	"otlp":    {name: otlpGatewayService, path: "/v1/traces", deliver: otlpGatewayDelivery},
+	"litellm": {name: "litellm", path: "/litellm", deliver: liteLLMDelivery},
 }
 
 // llmPost delivers one call and requires a 200.
@@ -263,4 +262,32 @@ func heliconeDelivery(t *testing.T, s llmSecrets, c llmCall, seq int) ([]byte, [
 	body, err := json.Marshal(d)
 	require.NoError(t, err)
 	return body, []string{"Helicone-Signature", openRouterSign(s.heliconeKey, body)}
+}
+
+// liteLLMDelivery is a batch of LiteLLM's generic_api callback (its default
+// json_array framing) holding the template's StandardLoggingPayload with the
+// call's model (model_group, and model for the deployment's answer),
+// provider (custom_llm_provider), tokens, response_cost, end_user and
+// times; its failure template keeps LiteLLM's zero usage and cost.
+func liteLLMDelivery(t *testing.T, s llmSecrets, c llmCall, seq int) ([]byte, []string) {
+	t.Helper()
+	var p map[string]any
+	require.NoError(t, json.Unmarshal(harness.ReadRepoFile(t, c.template), &p))
+	traceID, _ := llmIDs(seq)
+	p["id"] = "chatcmpl-llm-metrics-" + traceID.String()
+	p["litellm_call_id"] = traceID.String()
+	p["trace_id"] = traceID.String()
+	p["model_group"] = c.model
+	p["model"] = c.response
+	p["custom_llm_provider"] = c.provider
+	p["end_user"] = c.user
+	p["prompt_tokens"], p["completion_tokens"], p["total_tokens"] = c.in, c.out, c.in+c.out
+	p["response_cost"] = c.cost
+	start := llmStart.Add(time.Duration(seq) * time.Second)
+	p["startTime"] = float64(start.UnixMilli()) / 1000
+	p["endTime"] = float64(start.Add(c.duration).UnixMilli()) / 1000
+	p["completionStartTime"] = p["endTime"]
+	body, err := json.Marshal([]any{p})
+	require.NoError(t, err)
+	return body, []string{"Authorization", "Bearer " + s.liteLLMToken}
 }
