@@ -39,6 +39,12 @@ var contentKeys = []string{
 	"helicone.request_body",
 	"helicone.response_body",
 	"helicone.request_response_url",
+	// Cloudflare AI Gateway's prompt and completion as JSON text.
+	"gen_ai.prompt_json",
+	"gen_ai.completion_json",
+	// LiteLLM's messages and response as sent.
+	"litellm.messages",
+	"litellm.response",
 }
 
 // ContentKeys returns the attribute keys that redaction removes, for
@@ -102,6 +108,11 @@ var semconvNames = [...][2]string{
 	// gen_ai.usage.cost; Broadcast's newer spans, Helicone's and LiteLLM's
 	// carry gen_ai.usage.total_cost, the name the metrics read.
 	{"gen_ai.usage.cost", "gen_ai.usage.total_cost"},
+	// LiteLLM's otel callback writes its cost breakdown as gen_ai.cost.*.
+	{"gen_ai.cost.total_cost", "gen_ai.usage.total_cost"},
+	// Portkey's GenAI spans carry the tokens as gen_ai.response.*.
+	{"gen_ai.response.input_tokens", "gen_ai.usage.input_tokens"},
+	{"gen_ai.response.output_tokens", "gen_ai.usage.output_tokens"},
 	{"gen_ai.usage.input_tokens.cached", "gen_ai.usage.cache_read.input_tokens"},
 	{"gen_ai.usage.output_tokens.reasoning", "gen_ai.usage.reasoning.output_tokens"},
 	{AttrSessionID, "gen_ai.conversation.id"},

@@ -15,7 +15,10 @@ func TestIsContentKey(t *testing.T) {
 	}
 	assert.True(t, IsContentKey("gen_ai.prompt.0.content"))
 	assert.True(t, IsContentKey("gen_ai.completion.1.role"))
-	for _, k := range []string{"gen_ai.prompt_tokens", "gen_ai.usage.prompt_tokens", "gen_ai.completions", "span.inputs", "trace.metadata.input", "user.id"} {
+	for _, k := range []string{"gen_ai.prompt_json", "gen_ai.completion_json", "litellm.messages", "litellm.response"} {
+		assert.True(t, IsContentKey(k), k)
+	}
+	for _, k := range []string{"litellm.response_time", "litellm.response_cost", "litellm.messages_count", "gen_ai.prompt_tokens", "gen_ai.usage.prompt_tokens", "gen_ai.completions", "span.inputs", "trace.metadata.input", "user.id"} {
 		assert.False(t, IsContentKey(k), k)
 	}
 }
@@ -120,4 +123,37 @@ func TestNumericKind(t *testing.T) {
 	assert.Equal(t, IntOrDouble, NumericKind("gen_ai.usage.total_tokens"))
 	assert.Equal(t, NotNumeric, NumericKind("gen_ai.response.id"))
 	assert.Equal(t, NotNumeric, NumericKind("llm.usage.cost"))
+}
+
+// TestSemconvFiveAttributes: whatever names a gateway of the README's table
+// sends them under, the five attributes the LLM metrics read are there.
+func TestSemconvFiveAttributes(t *testing.T) {
+	five := []string{"gen_ai.provider.name", "gen_ai.request.model", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.total_cost"}
+	senders := map[string]map[string]any{
+		"Broadcast": {"gen_ai.system": "openai", "gen_ai.request.model": "openai/gpt-4o",
+			"gen_ai.usage.prompt_tokens": 24, "gen_ai.usage.completion_tokens": 12, "gen_ai.usage.cost": 0.00018},
+		"Broadcast, newer spans": {"gen_ai.system": "openai", "gen_ai.request.model": "openai/gpt-4o",
+			"gen_ai.usage.prompt_tokens": 24, "gen_ai.usage.completion_tokens": 12, "gen_ai.usage.total_cost": 0.00018},
+		"Cloudflare AI Gateway": {"gen_ai.model.provider": "openai", "gen_ai.request.model": "gpt-4o",
+			"gen_ai.usage.input_tokens": 24, "gen_ai.usage.output_tokens": 12, "gen_ai.usage.cost": 0.00018},
+		"LiteLLM otel callback": {"gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o",
+			"gen_ai.usage.input_tokens": 24, "gen_ai.usage.output_tokens": 12, "gen_ai.cost.total_cost": 0.00018},
+		"Portkey": {"gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o",
+			"gen_ai.response.input_tokens": 24, "gen_ai.response.output_tokens": 12},
+	}
+	for name, sent := range senders {
+		m := pcommon.NewMap()
+		require.NoError(t, m.FromRaw(sent))
+		AddSemconv(m)
+		for _, k := range five {
+			if name == "Portkey" && k == "gen_ai.usage.total_cost" {
+				continue // Portkey's spans carry no cost
+			}
+			v, ok := m.Get(k)
+			require.True(t, ok, "%s: %s", name, k)
+			assert.NotEmpty(t, v.AsString(), "%s: %s", name, k)
+		}
+		in, _ := m.Get("gen_ai.usage.input_tokens")
+		assert.Equal(t, int64(24), in.Int(), name)
+	}
 }

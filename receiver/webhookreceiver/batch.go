@@ -25,8 +25,8 @@ type batch struct {
 	// deliveryID identifies the delivery when its body does (Helicone's
 	// request_id); "" when it does not.
 	deliveryID string
-	// itemIDs, when set, identify each log record, in order (OpenRouter
-	// event ids).
+	// itemIDs, when set, identify each span or log record, in order
+	// (OpenRouter event ids, LiteLLM payload ids).
 	itemIDs []string
 	// tests counts test events that are answered and not forwarded.
 	tests int

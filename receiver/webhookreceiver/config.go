@@ -70,6 +70,9 @@ type Config struct {
 	// Helicone, when set, receives Helicone's webhooks (one per LLM request)
 	// as GenAI spans.
 	Helicone configoptional.Optional[SenderConfig] `mapstructure:"helicone"`
+	// LiteLLM, when set, receives the LiteLLM proxy's logging callback as
+	// GenAI spans and its alert webhook as log records.
+	LiteLLM configoptional.Optional[LiteLLMConfig] `mapstructure:"litellm"`
 
 	// Webhooks are routes for any other webhook sender, by route name: each
 	// a path whose deliveries become log records (config_webhooks.go).
@@ -144,6 +147,7 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources, hmacDefaults(senderSpecs[s.key].header))...)
 	}
 	errs = append(errs, cfg.validateWebhooks()...)
+	errs = append(errs, cfg.validateLiteLLM()...)
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
 		errs = append(errs, prefixed("dedup: ", d.Check())...)
@@ -166,6 +170,9 @@ func (cfg *Config) senders() []configuredSender {
 	if s := cfg.Helicone.Get(); s != nil {
 		out = append(out, configuredSender{key: senderHelicone, cfg: s})
 	}
+	if s := cfg.LiteLLM.Get(); s != nil {
+		out = append(out, configuredSender{key: senderLiteLLM, cfg: &s.SenderConfig})
+	}
 	return out
 }
 
@@ -180,6 +187,7 @@ func (cfg *Config) validatePathsDiffer() []error {
 	for _, name := range cfg.routeNames() {
 		paths = append(paths, named{"webhooks::" + name + "::path", cfg.Webhooks[name].Path})
 	}
+	paths = append(paths, named{"litellm::alerts_path", cfg.liteLLMAlertsPath()})
 	var errs []error
 	for i, a := range paths {
 		for _, b := range paths[:i] {

@@ -57,7 +57,7 @@ func (cfg *Config) validateWebhooks() []error {
 }
 
 func isSenderName(name string) bool {
-	if name == senderOTLP {
+	if name == senderOTLP || name == senderLiteLLMAlerts {
 		return true
 	}
 	_, ok := senderSpecs[name]

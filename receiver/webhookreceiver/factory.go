@@ -37,6 +37,7 @@ func createDefaultConfig() component.Config {
 		Dedup:            configoptional.Some(dedup.NewDefaultConfig()),
 		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath)),
 		Helicone:         configoptional.Default(defaultSenderConfig(defaultHeliconePath)),
+		LiteLLM:          configoptional.Default(defaultLiteLLMConfig()),
 	}
 }
 

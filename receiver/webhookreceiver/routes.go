@@ -40,6 +40,7 @@ var senderSpecs = map[string]struct {
 }{
 	senderOpenRouterEvents: {headerOpenRouterSignature, pipeline.SignalLogs, decodeOpenRouterEvents},
 	senderHelicone:         {headerHeliconeSignature, pipeline.SignalTraces, decodeHelicone},
+	senderLiteLLM:          {"", pipeline.SignalTraces, decodeLiteLLM},
 }
 
 // route is one path of the receiver: a sender's format and authentication,
@@ -85,6 +86,7 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	if err := addWebhookRoutes(cfg, routes); err != nil {
 		return nil, err
 	}
+	addLiteLLMAlertsRoute(cfg, routes)
 	return routes, nil
 }
 
@@ -127,8 +129,12 @@ func (r *webhookReceiver) pathsHint() string {
 		switch {
 		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
 			// Named first, or not served.
-		case rt.section != "":
+		case rt.mapping != nil:
+			// A route is named by its config key, webhooks::<name>.
 			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
+		case rt.section != "":
+			// A section's other paths are named by their sender (litellm_alerts).
+			hint += fmt.Sprintf(", %s to %q", rt.sender, rt.path)
 		default:
 			hint += fmt.Sprintf(", logs to %q", rt.path)
 		}

@@ -267,6 +267,7 @@ func TestWebhooksConfigErrors(t *testing.T) {
 	}{
 		{"webhooks: {GitHub: {path: /g}}", []string{"webhooks::GitHub: a route name must match [a-z][a-z0-9_]*"}},
 		{"webhooks: {helicone: {path: /h2}}", []string{`webhooks::helicone: "helicone" is the name of a built-in sender`}},
+		{"webhooks: {litellm_alerts: {path: /a2}}", []string{`webhooks::litellm_alerts: "litellm_alerts" is the name of a built-in sender`}},
 		{"webhooks: {a: {}}", []string{`webhooks::a::path: is required and must start with "/"`}},
 		{"webhooks: {a: {path: /v1/traces}}", []string{`"webhooks::a::path" must differ from "path": both are "/v1/traces"`}},
 		{"webhooks: {a: {path: /x}, b: {path: /x}}", []string{`"webhooks::b::path" must differ from "webhooks::a::path"`}},

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/chatmsg"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -198,14 +199,14 @@ func (m *mapping) content() {
 	if m.req.truncated || m.resp.truncated {
 		a.PutBool(AttrBodyTruncated, true)
 	}
-	system, input := inputMessages(m.req.obj)
+	system, input := chatmsg.InputMessages(m.req.obj)
 	if len(system) > 0 {
 		putJSON(a, attrSystem, system)
 	}
 	if len(input) > 0 {
 		putJSON(a, attrInputMessages, input)
 	}
-	if output := outputMessages(m.resp.obj); len(output) > 0 {
+	if output := chatmsg.OutputMessages(m.resp.obj); len(output) > 0 {
 		putJSON(a, attrOutputMessages, output)
 	}
 }

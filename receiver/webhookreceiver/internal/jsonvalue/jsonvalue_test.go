@@ -2,9 +2,11 @@ package jsonvalue
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -25,5 +27,46 @@ func TestSetNumber(t *testing.T) {
 		v := pcommon.NewValueEmpty()
 		SetNumber(v, json.Number(in))
 		assert.Equal(t, want, v.AsRaw(), in)
+	}
+}
+
+func flatten(t *testing.T, f Flattener, body string) (pcommon.Map, error) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	m := pcommon.NewMap()
+	return m, f.Put(m, "p", dec, "x", 1)
+}
+
+func TestFlattener(t *testing.T) {
+	body := `{"a":{"b":1,"c":[1,"two",{"d":null},null]},"e":null,"f":{},"g":true,"h":0.5}`
+	m, err := flatten(t, Flattener{MaxDepth: 8}, body)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{
+		"p.a.b": int64(1),
+		"p.a.c": []any{int64(1), "two", map[string]any{"d": nil}, nil},
+		"p.e":   nil,
+		"p.f":   map[string]any{},
+		"p.g":   true,
+		"p.h":   0.5,
+	}, m.AsRaw())
+
+	m, err = flatten(t, Flattener{MaxDepth: 8, SkipNull: true}, body)
+	require.NoError(t, err)
+	assert.NotContains(t, m.AsRaw(), "p.e", "a null field is left out")
+	assert.Equal(t, []any{int64(1), "two", map[string]any{"d": nil}, nil}, m.AsRaw()["p.a.c"], "array positions are kept")
+
+	_, err = flatten(t, Flattener{MaxDepth: 2}, `{"a":{"b":{"c":1}}}`)
+	require.EqualError(t, err, "x.a.b: nested more than 2 levels")
+	_, err = flatten(t, Flattener{MaxDepth: 8}, `{"a":[1,`)
+	require.Error(t, err, "a truncated value is an error, not a partial map")
+}
+
+func TestTokenKind(t *testing.T) {
+	for tok, want := range map[json.Token]string{
+		json.Delim('['): "an array", json.Delim('{'): "an object", json.Number("1"): "a number",
+		true: "a boolean", nil: "null", "s": "a string",
+	} {
+		assert.Equal(t, want, TokenKind(tok))
 	}
 }

@@ -89,13 +89,8 @@ func readString(dec *json.Decoder, field string) (string, error) {
 	switch v := tok.(type) {
 	case string:
 		return v, nil
-	case json.Delim:
-		// Skip the rest of the object or array for a clear message.
-		return "", fmt.Errorf("%s: must be a string, got %s", field, delimKind(v))
-	case nil:
-		return "", fmt.Errorf("%s: must be a string, got null", field)
 	default:
-		return "", fmt.Errorf("%s: must be a string, got %s", field, scalarKind(v))
+		return "", fmt.Errorf("%s: must be a string, got %s", field, jsonvalue.TokenKind(v))
 	}
 }
 
@@ -108,10 +103,10 @@ func readData(dec *json.Decoder, attrs pcommon.Map, field string) error {
 		return nil
 	case json.Delim:
 		if v != '{' {
-			return fmt.Errorf("%s: must be an object, got %s", field, delimKind(v))
+			return fmt.Errorf("%s: must be an object, got %s", field, jsonvalue.TokenKind(v))
 		}
 	default:
-		return fmt.Errorf("%s: must be an object, got %s", field, scalarKind(v))
+		return fmt.Errorf("%s: must be an object, got %s", field, jsonvalue.TokenKind(v))
 	}
 	for dec.More() {
 		tok, _ := dec.Token()
@@ -124,99 +119,12 @@ func readData(dec *json.Decoder, attrs pcommon.Map, field string) error {
 	return nil
 }
 
-// putFlat reads one value and puts it under key: objects are flattened into
-// key.field, arrays kept as arrays, numbers as numbers, strings as sent.
+// flat flattens event fields: objects into key.field, arrays kept as
+// arrays, null as an empty value.
+var flat = jsonvalue.Flattener{MaxDepth: maxDepth}
+
 func putFlat(m pcommon.Map, key string, dec *json.Decoder, field string, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", field, maxDepth)
-	}
-	tok, _ := dec.Token()
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '[' {
-			return readArray(m.PutEmptySlice(key), dec, field, depth)
-		}
-		empty := true
-		for dec.More() {
-			empty = false
-			k, _ := dec.Token()
-			name := k.(string)
-			if err := putFlat(m, key+"."+name, dec, field+"."+name, depth+1); err != nil {
-				return err
-			}
-		}
-		_, _ = dec.Token() // '}'
-		if empty {
-			m.PutEmptyMap(key)
-		}
-	case string:
-		m.PutStr(key, v)
-	case json.Number:
-		jsonvalue.SetNumber(m.PutEmpty(key), v)
-	case bool:
-		m.PutBool(key, v)
-	case nil:
-		m.PutEmpty(key)
-	}
-	return nil
-}
-
-// setValue reads one value into v; inside arrays objects stay maps.
-func setValue(v pcommon.Value, dec *json.Decoder, field string, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", field, maxDepth)
-	}
-	tok, _ := dec.Token()
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			return readArray(v.SetEmptySlice(), dec, field, depth)
-		}
-		m := v.SetEmptyMap()
-		for dec.More() {
-			k, _ := dec.Token()
-			name := k.(string)
-			if err := setValue(m.PutEmpty(name), dec, field+"."+name, depth+1); err != nil {
-				return err
-			}
-		}
-		_, _ = dec.Token() // '}'
-	case string:
-		v.SetStr(t)
-	case json.Number:
-		jsonvalue.SetNumber(v, t)
-	case bool:
-		v.SetBool(t)
-	}
-	return nil
-}
-
-func readArray(s pcommon.Slice, dec *json.Decoder, field string, depth int) error {
-	for i := 0; dec.More(); i++ {
-		if err := setValue(s.AppendEmpty(), dec, fmt.Sprintf("%s[%d]", field, i), depth+1); err != nil {
-			return err
-		}
-	}
-	_, _ = dec.Token() // ']'
-	return nil
-}
-
-func delimKind(d json.Delim) string {
-	if d == '[' {
-		return "an array"
-	}
-	return "an object"
-}
-
-func scalarKind(v any) string {
-	switch v.(type) {
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	default:
-		return "a string"
-	}
+	return flat.Put(m, key, dec, field, depth)
 }
 
 func shorten(s string) string {
