@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS otel_metrics
     `gen_ai.operation.name`                String,
     `gen_ai.provider.name`                 String,
     `gen_ai.request.model`                 String,
+    `gen_ai.response.model`                String,
     `gen_ai.token.type`                    String
 )
 ENGINE = MergeTree
