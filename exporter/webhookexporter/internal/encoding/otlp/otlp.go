@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
@@ -22,6 +23,7 @@ type Encoder struct {
 	testBody    []byte
 	traces      ptrace.Marshaler
 	logs        plog.Marshaler
+	metrics     pmetric.Marshaler
 }
 
 var _ encoding.Encoder = (*Encoder)(nil)
@@ -34,6 +36,7 @@ func NewJSON() *Encoder {
 		testBody: []byte("{}"),
 		traces:   &ptrace.JSONMarshaler{},
 		logs:     &plog.JSONMarshaler{},
+		metrics:  &pmetric.JSONMarshaler{},
 	}
 }
 
@@ -45,6 +48,7 @@ func NewProto() *Encoder {
 		testBody: []byte{},
 		traces:   &ptrace.ProtoMarshaler{},
 		logs:     &plog.ProtoMarshaler{},
+		metrics:  &pmetric.ProtoMarshaler{},
 	}
 }
 
@@ -82,6 +86,21 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 		body, err := e.logs.MarshalLogs(ld)
 		if err != nil {
 			return nil, fmt.Errorf("encoding log records as OTLP: %w", err)
+		}
+		return body, nil
+	})
+}
+
+// Metrics encodes runs of data points as OTLP metrics requests.
+func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
+	return batch(func(from, to int) ([]byte, error) {
+		md := m.Data()
+		if from != 0 || to != m.Len() {
+			md = m.Slice(from, to)
+		}
+		body, err := e.metrics.MarshalMetrics(md)
+		if err != nil {
+			return nil, fmt.Errorf("encoding metrics as OTLP: %w", err)
 		}
 		return body, nil
 	})
