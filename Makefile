@@ -35,7 +35,7 @@ GO_PACKAGES := ./...
 # submit a change to a decoder or verifier; commit what it finds under the
 # target's testdata/fuzz/ together with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify
+FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify
 
 .PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 
@@ -104,9 +104,10 @@ deploy-test: build
 
 test: test-servers generate build check unit-test deploy-test
 
-# Real servers the tests start and stop themselves (Redis, ClickHouse), from
-# Debian's packages; installed only when missing, so a warm machine skips it.
-TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server
+# Real servers the tests start and stop themselves (Redis, ClickHouse,
+# Prometheus), from Debian's packages; installed only when missing, so a warm
+# machine skips it. Installing prometheus starts nothing: the tests run it.
+TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus
 
 test-servers:
 	@missing=""; for s in $(TEST_SERVERS); do \

@@ -53,6 +53,17 @@ func walk(prefix string, raw map[string]any, t reflect.Type, optional bool, unkn
 		}
 		if st, opt := structOf(ft); st != nil {
 			walk(prefix+key+"::", sub, st, opt, unknown)
+			continue
+		}
+		// A map of sections (the receiver's webhooks routes): each entry.
+		if ft.Kind() == reflect.Map && ft.Key().Kind() == reflect.String {
+			if st, opt := structOf(ft.Elem()); st != nil {
+				for name, entry := range sub {
+					if m, ok := entry.(map[string]any); ok {
+						walk(prefix+key+"::"+name+"::", m, st, opt, unknown)
+					}
+				}
+			}
 		}
 	}
 }

@@ -43,6 +43,26 @@ tls: {cert_file: c.pem, key_file: k.pem, client_ca_file: ca.pem, min_version: "1
 cors: {allowed_origins: ["https://a"], allowed_headers: [X-B], max_age: 10}
 auth: {authenticator: bearertokenauth, request_params: [tenant]}
 middlewares: [{id: m}]
+webhooks:
+  github:
+    path: /github
+    preset: github
+    required_headers: {X-A: b}
+    allowed_sources: [192.0.2.0/24]
+    signature: {secrets: [s], header: X-Hub-Signature, prefix: "sha1=", algorithm: sha1, encoding: hex, tolerance: 1m}
+    body: json
+    split: array
+    event_name: {field: action}
+    id: {header: X-GitHub-Delivery}
+    timestamp: {field: created_at, format: rfc3339}
+    severity: {field: level, map: {crit: fatal}}
+    attributes: {repo: repository.full_name}
+    headers: [X-GitHub-Hook-ID]
+  signed:
+    path: /signed
+    split: {field: events}
+    severity: {text: WARN, number: 13}
+    signature: {scheme: hmac, secrets: [s], timestamp_header: X-Ts, signed_payload: "{timestamp}.{body}", timestamp_field: ts}
 `
 
 const fullExporter = `
@@ -87,6 +107,9 @@ func TestMisspeltKeysAreRefused(t *testing.T) {
 		{name: "receiver tls", text: "tls: {cert_fil: x}", key: "tls::cert_fil"},
 		{name: "receiver signature", text: "signature: {scheme: hmac_sha256, secret: x}", key: "signature::secret"},
 		{name: "receiver dedup", text: "dedup: {tll: 1h}", key: "dedup::tll"},
+		{name: "receiver webhooks route", text: "webhooks: {github: {path: /g, preset: github, evnt_name: {field: a}}}", key: "webhooks::github::evnt_name"},
+		{name: "receiver webhooks source", text: "webhooks: {r: {path: /r, id: {headr: X}}}", key: "webhooks::r::id::headr"},
+		{name: "receiver webhooks signature", text: "webhooks: {r: {path: /r, signature: {secret: x}}}", key: "webhooks::r::signature::secret"},
 		{name: "exporter top level", text: "endpoint: http://x\nmethdo: PUT", key: "methdo", exporter: true},
 		{name: "exporter retry", text: "endpoint: http://x\nretry_on_failure: {max_elapsed_tme: 1m}", key: "retry_on_failure::max_elapsed_tme", exporter: true},
 		{name: "exporter tls", text: "endpoint: http://x\ntls: {ca_fil: x}", key: "tls::ca_fil", exporter: true},

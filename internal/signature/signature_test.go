@@ -50,7 +50,7 @@ func TestStandardWebhooksSignedByReferenceVerifiedHere(t *testing.T) {
 	h.Set(HeaderWebhookTimestamp, strconv.FormatInt(now.Unix(), 10))
 	h.Set(HeaderWebhookSignature, sig)
 
-	v, err := NewVerifier(SchemeStandardWebhooks, "", "", []string{whSecret}, 0)
+	v, err := NewVerifier(Options{Scheme: SchemeStandardWebhooks}, []string{whSecret})
 	require.NoError(t, err)
 	require.NoError(t, v.Verify(h, body, now))
 }
@@ -64,7 +64,7 @@ func TestStandardWebhooksVerify(t *testing.T) {
 		s.Sign(h, body, "msg_1", at)
 		return h
 	}
-	v, err := NewVerifier(SchemeStandardWebhooks, "", "", []string{whSecret, whSecretOld}, time.Minute)
+	v, err := NewVerifier(Options{Scheme: SchemeStandardWebhooks, Tolerance: time.Minute}, []string{whSecret, whSecretOld})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -132,7 +132,7 @@ func TestHMACSHA256(t *testing.T) {
 	signer.Sign(h, body, "ignored", time.Now())
 	assert.Equal(t, "sha256="+want, h.Get("X-OpenRouter-Signature"))
 
-	v, err := NewVerifier(SchemeHMACSHA256, "X-OpenRouter-Signature", "sha256=", []string{"old", "s3cret"}, 0)
+	v, err := NewVerifier(Options{Scheme: SchemeHMACSHA256, Header: "X-OpenRouter-Signature", Prefix: "sha256="}, []string{"old", "s3cret"})
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -172,7 +172,7 @@ func TestDefaultHMACHeader(t *testing.T) {
 	h := http.Header{}
 	signer.Sign(h, body, "", time.Now())
 	require.NotEmpty(t, h.Get(DefaultHMACHeader))
-	v, err := NewVerifier(SchemeHMACSHA256, "", "", []string{"k"}, 0)
+	v, err := NewVerifier(Options{Scheme: SchemeHMACSHA256}, []string{"k"})
 	require.NoError(t, err)
 	assert.NoError(t, v.Verify(h, body, time.Now()))
 }
@@ -182,7 +182,7 @@ func TestErrorsNeverContainSecretsOrSignatures(t *testing.T) {
 	require.NoError(t, err)
 	h := http.Header{}
 	signer.Sign(h, body, "msg_1", time.Now())
-	v, err := NewVerifier(SchemeStandardWebhooks, "", "", []string{whSecretOld}, 0)
+	v, err := NewVerifier(Options{Scheme: SchemeStandardWebhooks}, []string{whSecretOld})
 	require.NoError(t, err)
 	err = v.Verify(h, body, time.Now())
 	require.Error(t, err)
@@ -192,11 +192,11 @@ func TestErrorsNeverContainSecretsOrSignatures(t *testing.T) {
 }
 
 func TestNewVerifierAndSignerErrors(t *testing.T) {
-	_, err := NewVerifier("rsa", "", "", []string{"x"}, 0)
+	_, err := NewVerifier(Options{Scheme: "rsa"}, []string{"x"})
 	assert.ErrorContains(t, err, `unknown scheme "rsa"`)
-	_, err = NewVerifier(SchemeHMACSHA256, "", "", nil, 0)
+	_, err = NewVerifier(Options{Scheme: SchemeHMACSHA256}, nil)
 	assert.ErrorContains(t, err, "at least one secret")
-	_, err = NewVerifier(SchemeStandardWebhooks, "", "", []string{"whsec_***"}, 0)
+	_, err = NewVerifier(Options{Scheme: SchemeStandardWebhooks}, []string{"whsec_***"})
 	assert.ErrorContains(t, err, "secrets[0]: standard_webhooks secret must be base64")
 	_, err = NewSigner("", "", "", "x")
 	assert.ErrorContains(t, err, "scheme is required")

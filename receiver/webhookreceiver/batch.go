@@ -12,6 +12,7 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/helicone"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/webhooks"
 )
 
 // batch is what one request decoded into, whatever its sender: traces or
@@ -29,6 +30,9 @@ type batch struct {
 	itemIDs []string
 	// tests counts test events that are answered and not forwarded.
 	tests int
+	// reply, when set, is answered instead of forwarding anything (Slack's
+	// url_verification challenge).
+	reply *webhooks.Reply
 }
 
 // request is what a decoder gets of an HTTP request: its body, read whole
@@ -103,7 +107,9 @@ func (b *batch) itemKeys(sender string) []string {
 	case b.itemIDs != nil:
 		keys := make([]string, len(b.itemIDs))
 		for i, id := range b.itemIDs {
-			keys[i] = sender + ":e:" + id
+			if id != "" { // a record without an id has no key
+				keys[i] = sender + ":e:" + id
+			}
 		}
 		return keys
 	case b.signal == pipeline.SignalTraces && sender == senderOTLP:

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/configkeys"
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
@@ -73,6 +74,10 @@ type Config struct {
 	// GenAI spans and its alert webhook as log records.
 	LiteLLM configoptional.Optional[LiteLLMConfig] `mapstructure:"litellm"`
 
+	// Webhooks are routes for any other webhook sender, by route name: each
+	// a path whose deliveries become log records (config_webhooks.go).
+	Webhooks map[string]RouteConfig `mapstructure:"webhooks"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -131,7 +136,7 @@ func (cfg *Config) Validate() error {
 	if cfg.HealthPath != "" && !strings.HasPrefix(cfg.HealthPath, "/") {
 		errs = append(errs, errHealthPathInvalid)
 	}
-	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources)...)
+	errs = append(errs, validateAuth("", cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources, signature.Options{})...)
 	if _, err := parsePrefixes("trusted_proxies", cfg.TrustedProxies); err != nil {
 		errs = append(errs, err)
 	}
@@ -139,8 +144,9 @@ func (cfg *Config) Validate() error {
 		if !strings.HasPrefix(s.cfg.Path, "/") {
 			errs = append(errs, fmt.Errorf("%s: \"path\" must start with \"/\"", s.key))
 		}
-		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources)...)
+		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources, hmacDefaults(senderSpecs[s.key].header))...)
 	}
+	errs = append(errs, cfg.validateWebhooks()...)
 	errs = append(errs, cfg.validateLiteLLM()...)
 	errs = append(errs, cfg.validatePathsDiffer()...)
 	if d := cfg.Dedup.Get(); d != nil {
@@ -178,6 +184,9 @@ func (cfg *Config) validatePathsDiffer() []error {
 	for _, s := range cfg.senders() {
 		paths = append(paths, named{s.key + "::path", s.cfg.Path})
 	}
+	for _, name := range cfg.routeNames() {
+		paths = append(paths, named{"webhooks::" + name + "::path", cfg.Webhooks[name].Path})
+	}
 	paths = append(paths, named{"litellm::alerts_path", cfg.liteLLMAlertsPath()})
 	var errs []error
 	for i, a := range paths {
@@ -206,9 +215,9 @@ func prefixed(prefix string, err error) []error {
 	return out
 }
 
-// validateAuth checks required headers, a signature and allowed sources;
-// prefix names the section they are in.
-func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig, sources []string) []error {
+// validateAuth checks required headers, a signature (over the
+// sender's defaults base) and allowed sources; prefix names the section they are in.
+func validateAuth(prefix string, required map[string]configopaque.String, sig *SignatureConfig, sources []string, base signature.Options) []error {
 	var errs []error
 	if _, err := parsePrefixes("allowed_sources", sources); err != nil {
 		errs = append(errs, fmt.Errorf("%s%w", prefix, err))
@@ -222,7 +231,7 @@ func validateAuth(prefix string, required map[string]configopaque.String, sig *S
 		}
 	}
 	if sig != nil {
-		if err := sig.validate(); err != nil {
+		for _, err := range sig.validate(base) {
 			errs = append(errs, fmt.Errorf("%ssignature: %w", prefix, err))
 		}
 	}

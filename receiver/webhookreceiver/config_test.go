@@ -268,7 +268,7 @@ func TestValidate(t *testing.T) {
 			modify: func(c *Config) {
 				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Header: "X-Sig", Secrets: []configopaque.String{"whsec_c2VjcmV0"}})
 			},
-			errs: []string{`signature: "header" and "prefix" apply to scheme hmac_sha256 only`},
+			errs: []string{`signature: "header" and "prefix" do not apply to scheme standard_webhooks`},
 		},
 		{
 			name: "bad signature header",

@@ -8,6 +8,9 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 )
 
+// noKey marks an item that has no dedup key.
+const noKey = -2
+
 // reservation is what dedup decided for one request.
 type reservation struct {
 	// keys are the keys this request reserved, to be finished when the
@@ -35,14 +38,18 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 		keys = append(keys, rt.sender+":d:"+deliveryID)
 	}
 	first := len(keys)
-	// at[i] is the position in keys of item i, or -1 for a repeat of an
-	// earlier item of this request.
+	// at[i] is the position in keys of item i, -1 for a repeat of an
+	// earlier item of this request, noKey for an item without an id.
 	at := make([]int, len(items))
 	var seen map[string]struct{}
 	if len(items) > 1 {
 		seen = make(map[string]struct{}, len(items))
 	}
 	for i, k := range items {
+		if k == "" {
+			at[i] = noKey
+			continue
+		}
 		if _, ok := seen[k]; ok {
 			at[i] = -1
 			continue
@@ -84,6 +91,8 @@ func (r *webhookReceiver) reserve(ctx context.Context, rt *route, b *batch, deli
 	var drop []int
 	for i, k := range at {
 		switch {
+		case k == noKey:
+			// Forwarded: nothing to recognise it by.
 		case k < 0:
 			drop = append(drop, i)
 		case states[k] == dedup.Done:

@@ -62,7 +62,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		return
 	}
 	testConnection := isTestConnection(req.Header)
-	if !rt.accepts(format) && !testConnection && req.ContentLength != 0 {
+	if !rt.accepts(format, req.Header.Get("Content-Type")) && !testConnection && req.ContentLength != 0 {
 		writeError(w, answer, http.StatusUnsupportedMediaType, rt.contentTypeHint(req.Header.Get("Content-Type")))
 		return
 	}
@@ -101,6 +101,10 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 	})
 	if err != nil {
 		writeError(w, answer, http.StatusBadRequest, err.Error())
+		return
+	}
+	if b.reply != nil {
+		r.writeReply(ctx, w, rt, b.reply)
 		return
 	}
 	if b.count() == 0 {
@@ -148,6 +152,9 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		r.endOp(octx, rt.signal, format, n, err)
 	}
 	r.finish(ctx, res.keys, err == nil)
+	if err == nil {
+		r.countWithoutID(ctx, rt, b)
+	}
 	if err != nil {
 		r.writeConsumerError(w, answer, err)
 		return
@@ -155,12 +162,21 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 	r.writeAccepted(w, rt, answer, b, res.dropped)
 }
 
-// accepts reports whether the route reads bodies of format.
-func (rt *route) accepts(format bodyFormat) bool {
+// accepts reports whether the route reads bodies of format (contentType as
+// sent, for the webhooks routes).
+func (rt *route) accepts(format bodyFormat, contentType string) bool {
+	if rt.mapping != nil {
+		ok, _ := rt.mapping.Accepts(contentType)
+		return ok
+	}
 	return format == formatJSON || (rt.otlp && format == formatProto)
 }
 
 func (rt *route) contentTypeHint(contentType string) string {
+	if rt.mapping != nil {
+		_, hint := rt.mapping.Accepts(contentType)
+		return hint
+	}
 	if rt.otlp {
 		return fmt.Sprintf("unsupported Content-Type %q: use application/json (OTLP JSON) or application/x-protobuf", contentType)
 	}

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/pipeline"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/webhooks"
 )
 
 // Sender names, as the `sender` attribute of the receiver's metrics and the
@@ -57,11 +58,13 @@ type route struct {
 	// drops repeated webhook-ids; the other senders send JSON only.
 	otlp   bool
 	decode decodeFunc
+	// mapping reads the deliveries of a webhooks route.
+	mapping *webhooks.Mapping
 }
 
 // buildRoutes returns the routes of cfg by path.
 func buildRoutes(cfg *Config) (map[string]*route, error) {
-	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources, "")
+	topAuth, err := newAuth(cfg.RequiredHeaders, cfg.Signature.Get(), cfg.AllowedSources, signature.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +76,15 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	}
 	for _, sc := range cfg.senders() {
 		spec := senderSpecs[sc.key]
-		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), sc.cfg.AllowedSources, spec.header)
+		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), sc.cfg.AllowedSources, hmacDefaults(spec.header))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.key, err)
 		}
 		routes[sc.cfg.Path] = &route{path: sc.cfg.Path, sender: sc.key, section: sc.key,
 			signal: spec.signal, auth: a, decode: spec.decode}
+	}
+	if err := addWebhookRoutes(cfg, routes); err != nil {
+		return nil, err
 	}
 	addLiteLLMAlertsRoute(cfg, routes)
 	return routes, nil
@@ -123,7 +129,11 @@ func (r *webhookReceiver) pathsHint() string {
 		switch {
 		case rt.path == r.cfg.Path || !r.consumes(rt.signal):
 			// Named first, or not served.
+		case rt.mapping != nil:
+			// A route is named by its config key, webhooks::<name>.
+			hint += fmt.Sprintf(", %s to %q", rt.section, rt.path)
 		case rt.section != "":
+			// A section's other paths are named by their sender (litellm_alerts).
 			hint += fmt.Sprintf(", %s to %q", rt.sender, rt.path)
 		default:
 			hint += fmt.Sprintf(", logs to %q", rt.path)
@@ -147,9 +157,9 @@ type requiredHeader struct {
 	sum  [sha256.Size]byte
 }
 
-// newAuth builds the authentication of a path; defaultHeader is the
-// sender's signature header when the config names none.
-func newAuth(required map[string]configopaque.String, sig *SignatureConfig, sources []string, defaultHeader string) (*auth, error) {
+// newAuth builds the authentication of a path; base holds the sender's
+// signature defaults, which the config's keys override.
+func newAuth(required map[string]configopaque.String, sig *SignatureConfig, sources []string, base signature.Options) (*auth, error) {
 	list, err := parsePrefixes("allowed_sources", sources)
 	if err != nil {
 		return nil, err
@@ -162,7 +172,7 @@ func newAuth(required map[string]configopaque.String, sig *SignatureConfig, sour
 		})
 	}
 	if sig != nil {
-		v, err := sig.verifier(defaultHeader)
+		v, err := sig.verifier(base)
 		if err != nil {
 			return nil, err
 		}

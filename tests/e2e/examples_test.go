@@ -38,6 +38,7 @@ var exampleDocumented = []string{
 	"examples/llm-spans-to-clickhouse.yaml",
 	"examples/openrouter-alerts-to-slack.yaml",
 	"examples/spans-to-automation-hook.yaml",
+	"examples/llm-metrics.yaml",
 }
 
 // exampleConfigs returns every examples/*.yaml, the configs of `make bench`
@@ -73,8 +74,12 @@ var exampleEnvRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*
 // the base64 of 32 bytes); it is also a valid hmac_sha256 secret.
 var exampleSigningSecret = "whsec_" + base64.StdEncoding.EncodeToString([]byte("examples-test-signing-secret-32b"))
 
+// exampleListenAddr matches a default that is a listen address (host:port).
+var exampleListenAddr = regexp.MustCompile(`^:-[A-Za-z0-9.]+:[0-9]+$`)
+
 // exampleEnv returns NAME=value for every environment variable the config
-// text references, with a sample value of the right shape for its name.
+// text references, with a sample value of the right shape for its name, or
+// a loopback address when its default is a listen address.
 func exampleEnv(t *testing.T, text string) []string {
 	t.Helper()
 	seen := map[string]bool{}
@@ -87,6 +92,8 @@ func exampleEnv(t *testing.T, text string) []string {
 		seen[name] = true
 		var value string
 		switch upper := strings.ToUpper(name); {
+		case exampleListenAddr.MatchString(m[2]):
+			value = "127.0.0.1:" + strconv.Itoa(20000+len(seen))
 		case strings.Contains(upper, "SECRET"):
 			value = exampleSigningSecret
 		case strings.Contains(upper, "REDIS") && strings.Contains(upper, "ENDPOINT"):
@@ -183,6 +190,13 @@ func TestExamplesValidateRejectsBrokenCopies(t *testing.T) {
 			file: "examples/signed-webhook-persistent-queue.yaml",
 			old:  "    retry_on_failure:\n", new: "    retry_on_failure:\n      max_elapsed_tme: 1h\n",
 			want: "retry_on_failure::max_elapsed_tme",
+		},
+		{
+			// signal_to_metrics parses its OTTL when the config is validated.
+			name: "unknown OTTL function in a signal_to_metrics value",
+			file: "examples/llm-metrics.yaml",
+			old:  "value: Seconds(span.end_time - span.start_time)", new: "value: Secnds(span.end_time - span.start_time)",
+			want: "Secnds",
 		},
 		{
 			name: "pipeline names an undefined exporter",

@@ -200,7 +200,23 @@ func StartCollectorIn(t testing.TB, dir, config string) *Collector {
 	path := filepath.Join(dir, fmt.Sprintf("config-%d.yaml", time.Now().UnixNano()))
 	require.NoError(t, os.WriteFile(path, []byte(config), 0o600))
 	p := StartProcess(t, "otelcol-webhook", dir, nil, CollectorBin, "--config", path)
-	c := &Collector{Process: p, Dir: dir}
+	return waitReady(t, &Collector{Process: p, Dir: dir})
+}
+
+// StartCollectorFile runs the distribution on the configuration file at
+// path as it is (an example of the repository), with env added to its
+// environment and args after --config (e.g. "--set", "k=v"), in a temporary
+// directory, until it reports that everything is ready.
+func StartCollectorFile(t testing.TB, path string, env []string, args ...string) *Collector {
+	t.Helper()
+	dir := t.TempDir()
+	p := StartProcess(t, "otelcol-webhook", dir, env, CollectorBin, append([]string{"--config", path}, args...)...)
+	return waitReady(t, &Collector{Process: p, Dir: dir})
+}
+
+func waitReady(t testing.TB, c *Collector) *Collector {
+	t.Helper()
+	p := c.Process
 	require.Eventually(t, func() bool {
 		return p.Exited() || strings.Contains(p.Log.String(), "Everything is ready")
 	}, 60*time.Second, 50*time.Millisecond)

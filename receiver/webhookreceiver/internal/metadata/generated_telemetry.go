@@ -34,6 +34,7 @@ type TelemetryBuilder struct {
 	ReceiverWebhookDuplicateDeliveries metric.Int64Counter
 	ReceiverWebhookDuplicateLogRecords metric.Int64Counter
 	ReceiverWebhookDuplicateSpans      metric.Int64Counter
+	ReceiverWebhookRecordsWithoutID    metric.Int64Counter
 	ReceiverWebhookRepairs             metric.Int64Counter
 	ReceiverWebhookTestConnections     metric.Int64Counter
 }
@@ -114,6 +115,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_webhook_duplicate_spans",
 		metric.WithDescription("Number of spans dropped because their (trace ID, span ID) was already accepted. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverWebhookRecordsWithoutID, err = builder.meter.Int64Counter(
+		"otelcol_receiver_webhook_records_without_id",
+		metric.WithDescription("Number of log records of webhooks routes forwarded without an event id, which dedup cannot recognise when they are delivered again, by sender (route name). [Alpha]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverWebhookRepairs, err = builder.meter.Int64Counter(

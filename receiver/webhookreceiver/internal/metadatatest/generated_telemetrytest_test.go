@@ -27,6 +27,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverWebhookDuplicateDeliveries.Add(context.Background(), 1)
 	tb.ReceiverWebhookDuplicateLogRecords.Add(context.Background(), 1)
 	tb.ReceiverWebhookDuplicateSpans.Add(context.Background(), 1)
+	tb.ReceiverWebhookRecordsWithoutID.Add(context.Background(), 1)
 	tb.ReceiverWebhookRepairs.Add(context.Background(), 1)
 	tb.ReceiverWebhookTestConnections.Add(context.Background(), 1)
 	AssertEqualReceiverWebhookAuthFailures(t, testTel,
@@ -51,6 +52,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverWebhookDuplicateSpans(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverWebhookRecordsWithoutID(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverWebhookRepairs(t, testTel,
