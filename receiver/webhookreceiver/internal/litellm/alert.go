@@ -103,7 +103,10 @@ func readAlert(body []byte, attrs pcommon.Map) error {
 		}
 		key := tok.(string)
 		if key == "event" {
-			s, ok, err := readString(dec, "alert.event")
+			s, ok, err := readString(dec)
+			if fe, isField := err.(fieldError); isField {
+				return errors.New("alert.event" + fe.msg)
+			}
 			if err != nil {
 				return err
 			}

@@ -18,8 +18,13 @@ var arrival = time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
+	return mustRead(t, name)
+}
+
+func mustRead(tb testing.TB, name string) []byte {
+	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "testdata", "litellm", name))
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return b
 }
 
@@ -291,7 +296,8 @@ func TestRefusals(t *testing.T) {
 		`{"id":"a",}`:       "body is not valid JSON",
 		`{"a":`:             "body is not valid JSON: it ends inside a value",
 		`{"metadata":{"x":`: "body is not valid JSON: it ends inside a value",
-		`{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`: "nested more than 64 levels",
+		`{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`:              "payloads[0].a: nested more than 64 levels",
+		`{"metadata":{"x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}}`: "payloads[0].metadata.x: nested more than 64 levels",
 	} {
 		c, err := Decode([]byte(body), arrival)
 		require.Error(t, err, body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -59,12 +60,26 @@ func (c *call) read(dec *json.Decoder) error {
 			return err
 		}
 		key := tok.(string)
-		if err := c.field(dec, key, c.where+"."+key); err != nil {
+		if err := c.field(dec, key); err != nil {
+			if fe, ok := err.(fieldError); ok {
+				// The field's name is built only for the message.
+				return fmt.Errorf("%s.%s%s", c.where, key, fe.msg)
+			}
 			return err
 		}
 	}
 	_, err := dec.Token() // '}'
 	return err
+}
+
+// fieldError is a field of the wrong type; msg follows the field's name:
+// `: not a string, got a number`, or `.member: ...` for a member.
+type fieldError struct{ msg string }
+
+func (e fieldError) Error() string { return e.msg }
+
+func wrongType(format string, args ...any) error {
+	return fieldError{": " + fmt.Sprintf(format, args...)}
 }
 
 // stringField is where a string field the span is built from goes; nil
@@ -93,62 +108,62 @@ func (c *call) stringField(key string) *string {
 	return nil
 }
 
-func (c *call) field(dec *json.Decoder, key, field string) error {
+func (c *call) field(dec *json.Decoder, key string) error {
 	if dst := c.stringField(key); dst != nil {
-		s, _, err := readString(dec, field)
+		s, _, err := readString(dec)
 		*dst = s
 		return err
 	}
 	var err error
 	switch key {
 	case "startTime":
-		c.start, err = readTime(dec, field)
+		c.start, err = readTime(dec)
 	case "endTime":
-		c.end, err = readTime(dec, field)
+		c.end, err = readTime(dec)
 	case "completionStartTime":
-		c.firstToken, err = readTime(dec, field)
+		c.firstToken, err = readTime(dec)
 	case "prompt_tokens":
-		c.promptTokens, err = readInt(dec, field)
+		c.promptTokens, err = readInt(dec)
 	case "completion_tokens":
-		c.completionTokens, err = readInt(dec, field)
+		c.completionTokens, err = readInt(dec)
 	case "total_tokens":
-		c.totals, err = readInt(dec, field)
+		c.totals, err = readInt(dec)
 	case "response_cost":
-		c.cost, err = readFloat(dec, field)
+		c.cost, err = readFloat(dec)
 	case "litellm_call_id", "model_id", "api_base", "cache_key", "requester_ip_address", "user_agent":
 		var s string
-		if s, _, err = readString(dec, field); s != "" {
+		if s, _, err = readString(dec); s != "" {
 			c.attrs.PutStr(AttrPrefix+key, s)
 		}
 	case "response_time", "saved_cache_cost":
 		var f optFloat
-		if f, err = readFloat(dec, field); f.ok {
+		if f, err = readFloat(dec); f.ok {
 			c.attrs.PutDouble(AttrPrefix+key, f.v)
 		}
 	case "cache_hit", "stream":
-		err = readBool(dec, c.attrs, AttrPrefix+key, field)
+		err = readBool(dec, c.attrs, AttrPrefix+key)
 	case "metadata", "model_parameters", "hidden_params", "error_information", "cost_breakdown",
 		"status_fields", "response_cost_failure_debug_info", "standard_built_in_tools_params":
-		err = readObject(dec, c.attrs, AttrPrefix+key, field, nil)
+		err = readObject(dec, c.attrs, AttrPrefix+key, nil)
 	case "model_map_information":
 		// model_map_value is LiteLLM's price-table entry of the model,
 		// dozens of keys about the model, not the call: kept as one text.
-		err = readObject(dec, c.attrs, AttrPrefix+key, field, map[string]bool{"model_map_value": true})
+		err = readObject(dec, c.attrs, AttrPrefix+key, map[string]bool{"model_map_value": true})
 	case "request_tags", "guardrail_information":
-		err = readArray(dec, c.attrs, AttrPrefix+key, field)
+		err = readArray(dec, c.attrs, AttrPrefix+key)
 	case "messages":
 		err = dec.Decode(&c.messages)
 	case "response":
 		err = dec.Decode(&c.response)
 	default:
 		// A field LiteLLM adds later is kept too.
-		err = flat.Put(c.attrs, AttrPrefix+key, dec, field, 1)
+		err = readAny(dec, c.attrs, AttrPrefix+key)
 	}
 	return err
 }
 
 // readString reads a string or null; ok is false for null.
-func readString(dec *json.Decoder, field string) (string, bool, error) {
+func readString(dec *json.Decoder) (string, bool, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return "", false, err
@@ -159,10 +174,10 @@ func readString(dec *json.Decoder, field string) (string, bool, error) {
 	case nil:
 		return "", false, nil
 	}
-	return "", false, fmt.Errorf("%s: not a string, got %s", field, jsonvalue.TokenKind(tok))
+	return "", false, wrongType("not a string, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readInt(dec *json.Decoder, field string) (optInt, error) {
+func readInt(dec *json.Decoder) (optInt, error) {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
 		return optInt{}, err
@@ -175,12 +190,12 @@ func readInt(dec *json.Decoder, field string) (optInt, error) {
 		if f, err := n.Float64(); err == nil && f == float64(int64(f)) {
 			return optInt{int64(f), true}, nil
 		}
-		return optInt{}, fmt.Errorf("%s: not an integer, got %s", field, n)
+		return optInt{}, wrongType("not an integer, got %s", n)
 	}
-	return optInt{}, fmt.Errorf("%s: not an integer, got %s", field, jsonvalue.TokenKind(tok))
+	return optInt{}, wrongType("not an integer, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readFloat(dec *json.Decoder, field string) (optFloat, error) {
+func readFloat(dec *json.Decoder) (optFloat, error) {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
 		return optFloat{}, err
@@ -189,12 +204,12 @@ func readFloat(dec *json.Decoder, field string) (optFloat, error) {
 		if f, err := n.Float64(); err == nil {
 			return optFloat{f, true}, nil
 		}
-		return optFloat{}, fmt.Errorf("%s: not a number in range, got %s", field, n)
+		return optFloat{}, wrongType("not a number in range, got %s", n)
 	}
-	return optFloat{}, fmt.Errorf("%s: not a number, got %s", field, jsonvalue.TokenKind(tok))
+	return optFloat{}, wrongType("not a number, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readBool(dec *json.Decoder, m pcommon.Map, key, field string) error {
+func readBool(dec *json.Decoder, m pcommon.Map, key string) error {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
 		return err
@@ -203,60 +218,79 @@ func readBool(dec *json.Decoder, m pcommon.Map, key, field string) error {
 		m.PutBool(key, b)
 		return nil
 	}
-	return fmt.Errorf("%s: not a boolean, got %s", field, jsonvalue.TokenKind(tok))
+	return wrongType("not a boolean, got %s", jsonvalue.TokenKind(tok))
 }
 
 // readObject flattens an object or null under prefix; the members named in
 // asText are kept as their compact JSON text instead.
-func readObject(dec *json.Decoder, m pcommon.Map, prefix, field string, asText map[string]bool) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
+func readObject(dec *json.Decoder, m pcommon.Map, prefix string, asText map[string]bool) error {
+	var v any
+	if err := dec.Decode(&v); err != nil || v == nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("%s: not an object, got %s", field, jsonvalue.TokenKind(tok))
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return wrongType("not an object, got %s", kindOfAny(v))
 	}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name := k.(string)
+	for _, name := range jsonvalue.SortedKeys(obj) {
 		if asText[name] {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
-			if text, ok := compactText(raw); ok {
-				m.PutStr(prefix+"."+name, text)
+			if obj[name] != nil {
+				b, _ := json.Marshal(obj[name])
+				m.PutStr(prefix+"."+name, string(b))
 			}
 			continue
 		}
-		if err := flat.Put(m, prefix+"."+name, dec, field+"."+name, 2); err != nil {
-			return err
+		if err := flat.PutValue(m, prefix+"."+name, obj[name], 2); err != nil {
+			return nested(err, prefix)
 		}
 	}
-	_, err = dec.Token() // '}'
-	return err
+	return nil
 }
 
 // readArray keeps an array or null as a slice.
-func readArray(dec *json.Decoder, m pcommon.Map, key, field string) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
+func readArray(dec *json.Decoder, m pcommon.Map, key string) error {
+	var v any
+	if err := dec.Decode(&v); err != nil || v == nil {
 		return err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("%s: not an array, got %s", field, jsonvalue.TokenKind(tok))
+	if _, ok := v.([]any); !ok {
+		return wrongType("not an array, got %s", kindOfAny(v))
 	}
-	s := m.PutEmptySlice(key)
-	for i := 0; dec.More(); i++ {
-		if err := flat.Set(s.AppendEmpty(), dec, fmt.Sprintf("%s[%d]", field, i), 2); err != nil {
-			return err
-		}
+	return nested(flat.SetValue(m.PutEmpty(key), v, key, 1), key)
+}
+
+// readAny keeps any other field, flattened.
+func readAny(dec *json.Decoder, m pcommon.Map, key string) error {
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return err
 	}
-	_, err = dec.Token() // ']'
-	return err
+	return nested(flat.PutValue(m, key, v, 1), key)
+}
+
+// nested turns the flattener's error, which names the attribute
+// (prefix.member...: ...), into one naming the field's member.
+func nested(err error, prefix string) error {
+	if err == nil {
+		return nil
+	}
+	return fieldError{strings.TrimPrefix(err.Error(), prefix)}
+}
+
+func kindOfAny(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	}
+	return "null"
 }
 
 // compactText is a JSON value as text: a string as it is, anything else

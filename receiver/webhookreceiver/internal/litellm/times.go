@@ -26,7 +26,7 @@ var timeLayouts = []string{
 
 // readTime reads a time: Unix seconds as a number (the float LiteLLM
 // writes), or one of the texts of timeLayouts; null is no time.
-func readTime(dec *json.Decoder, field string) (optTime, error) {
+func readTime(dec *json.Decoder) (optTime, error) {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
 		return optTime{}, err
@@ -35,7 +35,7 @@ func readTime(dec *json.Decoder, field string) (optTime, error) {
 	case json.Number:
 		t, err := unixSeconds(string(v))
 		if err != nil {
-			return optTime{}, fmt.Errorf("%s: %w", field, err)
+			return optTime{}, fieldError{": " + err.Error()}
 		}
 		return optTime{t, true}, nil
 	case string:
@@ -45,9 +45,9 @@ func readTime(dec *json.Decoder, field string) (optTime, error) {
 		if t, ok := parseTimeText(strings.TrimSpace(v)); ok {
 			return optTime{t, true}, nil
 		}
-		return optTime{}, fmt.Errorf("%s: not a time: %q", field, shorten(v))
+		return optTime{}, wrongType("not a time: %q", shorten(v))
 	}
-	return optTime{}, fmt.Errorf("%s: not a number or a time, got %s", field, jsonvalue.TokenKind(tok))
+	return optTime{}, wrongType("not a number or a time, got %s", jsonvalue.TokenKind(tok))
 }
 
 func parseTimeText(s string) (time.Time, bool) {
