@@ -1,5 +1,6 @@
-// Package otlp encodes batches as OTLP requests, JSON or protobuf, exactly
-// as pdata writes them.
+// Package otlp encodes batches as OTLP requests: JSON with the writer of
+// package otlpjson, into pooled buffers, and protobuf with pdata's
+// marshaler.
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp"
 
 import (
@@ -9,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp/otlpjson"
 )
 
 const (
@@ -20,6 +22,7 @@ const (
 type Encoder struct {
 	contentType string
 	testBody    []byte
+	json        bool
 	traces      ptrace.Marshaler
 	logs        plog.Marshaler
 }
@@ -32,8 +35,7 @@ func NewJSON() *Encoder {
 		contentType: contentTypeJSON,
 		// An OTLP JSON request without data.
 		testBody: []byte("{}"),
-		traces:   &ptrace.JSONMarshaler{},
-		logs:     &plog.JSONMarshaler{},
+		json:     true,
 	}
 }
 
@@ -59,7 +61,15 @@ func (e *Encoder) TestBody() []byte { return e.testBody }
 
 // Traces encodes runs of spans as OTLP trace requests.
 func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
-	return batch(func(from, to int) ([]byte, error) {
+	if e.json {
+		return jsonBatch(func(b []byte, from, to int) []byte {
+			if from == 0 && to == t.Len() {
+				return otlpjson.AppendTraces(b, t.Data())
+			}
+			return otlpjson.AppendSpans(b, t.Data(), from, to)
+		})
+	}
+	return protoBatch(func(from, to int) ([]byte, error) {
 		td := t.Data()
 		if from != 0 || to != t.Len() {
 			td = t.Slice(from, to)
@@ -74,7 +84,15 @@ func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
 
 // Logs encodes runs of log records as OTLP logs requests.
 func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
-	return batch(func(from, to int) ([]byte, error) {
+	if e.json {
+		return jsonBatch(func(b []byte, from, to int) []byte {
+			if from == 0 && to == l.Len() {
+				return otlpjson.AppendLogs(b, l.Data())
+			}
+			return otlpjson.AppendLogRecords(b, l.Data(), from, to)
+		})
+	}
+	return protoBatch(func(from, to int) ([]byte, error) {
 		ld := l.Data()
 		if from != 0 || to != l.Len() {
 			ld = l.Slice(from, to)
@@ -87,7 +105,18 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 	})
 }
 
-// batch adapts a function to encoding.Batch.
-type batch func(from, to int) ([]byte, error)
+// protoBatch adapts a function to encoding.Batch.
+type protoBatch func(from, to int) ([]byte, error)
 
-func (b batch) Encode(from, to int) ([]byte, error) { return b(from, to) }
+func (p protoBatch) Encode(from, to int) ([]byte, error) { return p(from, to) }
+
+// jsonBatch writes runs of items into pooled buffers: writing OTLP JSON
+// cannot fail.
+type jsonBatch func(b []byte, from, to int) []byte
+
+var _ encoding.Recycler = jsonBatch(nil)
+
+func (j jsonBatch) Encode(from, to int) ([]byte, error) { return j(getBuffer(), from, to), nil }
+
+// Recycle returns a body to the pool.
+func (jsonBatch) Recycle(body []byte) { putBuffer(body) }

@@ -1,0 +1,88 @@
+package otlp
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pdata/testdata"
+
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+)
+
+// Every run of a batch encodes, in both wire formats, to what pdata's
+// marshalers write for a copy of the run; JSON bodies come from the pool
+// and go back to it.
+func TestRunsEncodeAsPdataWritesTheirCopies(t *testing.T) {
+	td := testdata.GenerateTraces(2)
+	td.ResourceSpans().AppendEmpty()
+	testdata.GenerateTraces(3).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	ld := testdata.GenerateLogs(2)
+	testdata.GenerateLogs(3).ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
+	traces, logs := encoding.NewTraces(td), encoding.NewLogs(ld)
+
+	for _, tc := range []struct {
+		name        string
+		enc         *Encoder
+		contentType string
+		marshal     func(ptrace.Traces) ([]byte, error)
+		marshalLogs func(plog.Logs) ([]byte, error)
+	}{
+		{"json", NewJSON(), "application/json", (&ptrace.JSONMarshaler{}).MarshalTraces, (&plog.JSONMarshaler{}).MarshalLogs},
+		{"proto", NewProto(), "application/x-protobuf", (&ptrace.ProtoMarshaler{}).MarshalTraces, (&plog.ProtoMarshaler{}).MarshalLogs},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.contentType, tc.enc.ContentType())
+			spans, records := tc.enc.Traces(traces), tc.enc.Logs(logs)
+			_, pooled := spans.(encoding.Recycler)
+			assert.Equal(t, tc.name == "json", pooled)
+			for from := range traces.Len() {
+				for to := from + 1; to <= traces.Len(); to++ {
+					want, err := tc.marshal(slice(traces, from, to))
+					require.NoError(t, err)
+					got, err := spans.Encode(from, to)
+					require.NoError(t, err)
+					require.Equal(t, want, got, "spans [%d, %d)", from, to)
+					if pooled {
+						spans.(encoding.Recycler).Recycle(got)
+					}
+				}
+			}
+			for from := range logs.Len() {
+				for to := from + 1; to <= logs.Len(); to++ {
+					want, err := tc.marshalLogs(sliceLogs(logs, from, to))
+					require.NoError(t, err)
+					got, err := records.Encode(from, to)
+					require.NoError(t, err)
+					require.Equal(t, want, got, "log records [%d, %d)", from, to)
+				}
+			}
+		})
+	}
+}
+
+// slice is the batch a run stands for: the whole batch, empty resource
+// included, or a copy of the run.
+func slice(t *encoding.Traces, from, to int) ptrace.Traces {
+	if from == 0 && to == t.Len() {
+		return t.Data()
+	}
+	return t.Slice(from, to)
+}
+
+func sliceLogs(l *encoding.Logs, from, to int) plog.Logs {
+	if from == 0 && to == l.Len() {
+		return l.Data()
+	}
+	return l.Slice(from, to)
+}
+
+func TestPoolKeepsOnlyBuffersOfReasonableSize(t *testing.T) {
+	putBuffer(nil)
+	putBuffer(make([]byte, 0, maxPooled+1))
+	b := getBuffer()
+	assert.LessOrEqual(t, cap(b), maxPooled, "a huge buffer is left to the garbage collector")
+	assert.Empty(t, b)
+}
