@@ -57,8 +57,8 @@ type Config struct {
 	// Method is POST or PUT.
 	Method Method `mapstructure:"method"`
 	// Encoding is the body format: json (OTLP JSON), proto (OTLP
-	// protobuf), ndjson (one flat JSON object per span or log record) or
-	// template (a text/template).
+	// protobuf), ndjson (one flat JSON object per span, log record or data
+	// point) or template (a text/template).
 	Encoding Encoding `mapstructure:"encoding"`
 	// NDJSON holds the options of encoding ndjson.
 	NDJSON configoptional.Optional[NDJSONConfig] `mapstructure:"ndjson"`

@@ -19,8 +19,8 @@ const (
 	EncodingJSON Encoding = "json"
 	// EncodingProto is OTLP protobuf, sent as application/x-protobuf.
 	EncodingProto Encoding = "proto"
-	// EncodingNDJSON is one JSON object per span or log record, one per
-	// line, sent as application/x-ndjson.
+	// EncodingNDJSON is one JSON object per span, log record or data
+	// point, one per line, sent as application/x-ndjson.
 	EncodingNDJSON Encoding = "ndjson"
 	// EncodingTemplate renders bodies with a text/template.
 	EncodingTemplate Encoding = "template"
@@ -55,8 +55,8 @@ type NDJSONConfig struct {
 type TemplateConfig struct {
 	// Body is a Go text/template.
 	Body string `mapstructure:"body"`
-	// Per is item (one rendering and one request per span or log record)
-	// or request (one rendering per request, over its items).
+	// Per is item (one rendering and one request per span, log record or
+	// data point) or request (one rendering per request, over its items).
 	Per string `mapstructure:"per"`
 	// ContentType is the Content-Type of the bodies; application/json by
 	// default, in which case every body must be valid JSON.
@@ -79,7 +79,7 @@ func (tc *TemplateConfig) validate() []error {
 	switch tmpl.Per(tc.Per) {
 	case tmpl.PerItem, tmpl.PerRequest:
 	case "":
-		errs = append(errs, errors.New(`"template::per" is required: item (one request per span or log record) or request (one rendering over the items of a request)`))
+		errs = append(errs, errors.New(`"template::per" is required: item (one request per span, log record or data point) or request (one rendering over the items of a request)`))
 	default:
 		errs = append(errs, fmt.Errorf("\"template::per\" must be item or request, got %q", tc.Per))
 	}

@@ -28,7 +28,7 @@ import (
 )
 
 func TestSendJSONWithPOSTAndHeaders(t *testing.T) {
-	bothSignals(t, testSendJSONWithPOSTAndHeaders, testSendJSONWithPOSTAndHeaders)
+	allSignals(t, testSendJSONWithPOSTAndHeaders, testSendJSONWithPOSTAndHeaders, testSendJSONWithPOSTAndHeaders)
 }
 
 func testSendJSONWithPOSTAndHeaders[D any](t *testing.T, s signal[D]) {
@@ -78,7 +78,7 @@ func TestEndpointIsUsedAsGiven(t *testing.T) {
 }
 
 func TestSendProtoWithPUT(t *testing.T) {
-	bothSignals(t, testSendProtoWithPUT, testSendProtoWithPUT)
+	allSignals(t, testSendProtoWithPUT, testSendProtoWithPUT, testSendProtoWithPUT)
 }
 
 func testSendProtoWithPUT[D any](t *testing.T, s signal[D]) {
@@ -193,7 +193,7 @@ func TestErrorExcerptIsBounded(t *testing.T) {
 }
 
 func TestRedactContent(t *testing.T) {
-	bothSignals(t, testRedactContent, testRedactContent)
+	allSignals(t, testRedactContent, testRedactContent, testRedactContent)
 }
 
 func testRedactContent[D any](t *testing.T, s signal[D]) {
@@ -223,10 +223,17 @@ func testRedactContent[D any](t *testing.T, s signal[D]) {
 			model, ok := item.attributes.Get("gen_ai.request.model")
 			require.True(t, ok, "other attributes are kept")
 			assert.Equal(t, "openai/gpt-4o", model.Str())
-			if item.isSpan {
+			if item.span != nil {
 				_, hasEventContent := item.span.Events().At(0).Attributes().Get("gen_ai.output.messages")
 				assert.Equal(t, !redact, hasEventContent)
 				_, ok = item.span.Events().At(0).Attributes().Get("index")
+				assert.True(t, ok)
+			}
+			if item.metric != nil {
+				exemplar := item.metric.Histogram().DataPoints().At(0).Exemplars().At(0).FilteredAttributes()
+				_, hasExemplarContent := exemplar.Get("gen_ai.output.messages")
+				assert.Equal(t, !redact, hasExemplarContent)
+				_, ok = exemplar.Get("user.id")
 				assert.True(t, ok)
 			}
 			if !redact {
@@ -283,7 +290,7 @@ func TestStatusClass(t *testing.T) {
 }
 
 func TestSendingQueueDelivers(t *testing.T) {
-	bothSignals(t, testSendingQueueDelivers, testSendingQueueDelivers)
+	allSignals(t, testSendingQueueDelivers, testSendingQueueDelivers, testSendingQueueDelivers)
 }
 
 func testSendingQueueDelivers[D any](t *testing.T, s signal[D]) {

@@ -41,6 +41,7 @@ func NewFactory() exporter.Factory {
 		createDefaultConfig,
 		exporter.WithTraces(createTraces, metadata.TracesStability),
 		exporter.WithLogs(createLogs, metadata.LogsStability),
+		exporter.WithMetrics(createMetrics, metadata.MetricsStability),
 	)
 }
 
@@ -88,6 +89,20 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 		return nil, err
 	}
 	return newLogsExporter(inner, c.RedactContent), nil
+}
+
+func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Metrics, error) {
+	c := cfg.(*Config)
+	e, err := newWebhookExporter(c, set)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := exporterhelper.NewMetrics(ctx, set, cfg, e.pushMetrics, helperOptions(c, e)...)
+	if err != nil {
+		e.telemetry.Shutdown()
+		return nil, err
+	}
+	return newMetricsExporter(inner, c.RedactContent), nil
 }
 
 // helperOptions are the exporterhelper settings of every signal.

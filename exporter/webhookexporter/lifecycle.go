@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/genai"
@@ -100,4 +101,21 @@ func (l *logsExporter) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 		genai.RedactLogs(ld)
 	}
 	return l.inner.ConsumeLogs(ctx, ld)
+}
+
+// metricsExporter is tracesExporter for metrics.
+type metricsExporter struct {
+	*lifecycleGuard[exporter.Metrics]
+}
+
+func newMetricsExporter(inner exporter.Metrics, redact bool) *metricsExporter {
+	return &metricsExporter{&lifecycleGuard[exporter.Metrics]{inner: inner, redact: redact}}
+}
+
+// ConsumeMetrics redacts content, if configured, then queues or sends md.
+func (m *metricsExporter) ConsumeMetrics(ctx context.Context, md pmetric.Metrics) error {
+	if m.redact {
+		redactMetrics(md)
+	}
+	return m.inner.ConsumeMetrics(ctx, md)
 }

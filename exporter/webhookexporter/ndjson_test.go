@@ -33,7 +33,7 @@ func ndjsonConfig(endpoint string, flatten bool) *Config {
 }
 
 func TestNDJSONSendsOneRowPerItem(t *testing.T) {
-	bothSignals(t, testNDJSONSendsOneRowPerItem, testNDJSONSendsOneRowPerItem)
+	allSignals(t, testNDJSONSendsOneRowPerItem, testNDJSONSendsOneRowPerItem, testNDJSONSendsOneRowPerItem)
 }
 
 func testNDJSONSendsOneRowPerItem[D any](t *testing.T, s signal[D]) {
@@ -66,7 +66,7 @@ func testNDJSONSendsOneRowPerItem[D any](t *testing.T, s signal[D]) {
 // Split on row boundaries: every request is whole rows, and the requests
 // together are the rows of the batch sent at once.
 func TestNDJSONSplitsOnRowBoundaries(t *testing.T) {
-	bothSignals(t, testNDJSONSplitsOnRowBoundaries, testNDJSONSplitsOnRowBoundaries)
+	allSignals(t, testNDJSONSplitsOnRowBoundaries, testNDJSONSplitsOnRowBoundaries, testNDJSONSplitsOnRowBoundaries)
 }
 
 func testNDJSONSplitsOnRowBoundaries[D any](t *testing.T, s signal[D]) {
@@ -93,7 +93,7 @@ func testNDJSONSplitsOnRowBoundaries[D any](t *testing.T, s signal[D]) {
 }
 
 func TestNDJSONRedactsContent(t *testing.T) {
-	bothSignals(t, testNDJSONRedactsContent, testNDJSONRedactsContent)
+	allSignals(t, testNDJSONRedactsContent, testNDJSONRedactsContent, testNDJSONRedactsContent)
 }
 
 func testNDJSONRedactsContent[D any](t *testing.T, s signal[D]) {

@@ -82,7 +82,7 @@ func (c *memClient) Close(context.Context) error { return nil }
 // sent again by the next exporter with the same body and webhook-id, so the
 // receiver can drop it if the first attempt had arrived.
 func TestPersistentQueueRedeliversWithSameID(t *testing.T) {
-	bothSignals(t, testPersistentQueueRedeliversWithSameID, testPersistentQueueRedeliversWithSameID)
+	allSignals(t, testPersistentQueueRedeliversWithSameID, testPersistentQueueRedeliversWithSameID, testPersistentQueueRedeliversWithSameID)
 }
 
 func testPersistentQueueRedeliversWithSameID[D any](t *testing.T, s signal[D]) {

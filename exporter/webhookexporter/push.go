@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
@@ -25,6 +26,14 @@ func (e *webhookExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	items := encoding.NewLogs(ld)
 	return e.push(ctx, items, e.encoder.Logs(items), func(err error, from int) error {
 		return consumererror.NewLogs(err, items.Slice(from, items.Len()))
+	})
+}
+
+// pushMetrics sends the data points of md with the configured encoding.
+func (e *webhookExporter) pushMetrics(ctx context.Context, md pmetric.Metrics) error {
+	items := encoding.NewMetrics(md)
+	return e.push(ctx, items, e.encoder.Metrics(items), func(err error, from int) error {
+		return consumererror.NewMetrics(err, items.Slice(from, items.Len()))
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/pmetrictest"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,18 +17,20 @@ import (
 	"go.opentelemetry.io/collector/exporter"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 )
 
-// signal is what the tests that run on traces and on logs alike need to
-// know about one of them. D is ptrace.Traces or plog.Logs.
+// signal is what the tests that run on traces, logs and metrics alike need
+// to know about one of them. D is ptrace.Traces, plog.Logs or
+// pmetric.Metrics.
 type signal[D any] struct {
 	name   string
 	create func(context.Context, exporter.Settings, component.Config) (signalExporter[D], error)
-	// data builds resources x scopes x n items with GenAI attributes,
-	// prompt and completion content included.
+	// data builds resources x scopes x n items (spans, log records, data
+	// points) with GenAI attributes, prompt and completion content included.
 	data      func(resources, scopes, n int) D
 	clone     func(D) D
 	count     func(D) int
@@ -38,6 +41,10 @@ type signal[D any] struct {
 	items func(D) []testItem
 	// named is what an error names item i of d by.
 	named func(d D, i int) []string
+	// idField is a template field that tells the items apart, and idOf its
+	// value.
+	idField string
+	idOf    func(testItem) string
 }
 
 // signalExporter is the exporter of one signal.
@@ -47,16 +54,18 @@ type signalExporter[D any] struct {
 	capabilities func() consumer.Capabilities
 }
 
-// testItem is one span or log record with its resource and scope.
+// testItem is one span, log record or data point with its resource and
+// scope; one of span, record and metric is set.
 type testItem struct {
 	resource    pcommon.Resource
 	resourceURL string
 	scope       pcommon.InstrumentationScope
 	scopeURL    string
 	attributes  pcommon.Map
-	span        ptrace.Span
-	record      plog.LogRecord
-	isSpan      bool
+	span        *ptrace.Span
+	record      *plog.LogRecord
+	// metric is a copy of the data point's metric with only this point.
+	metric *pmetric.Metric
 }
 
 var tracesSignal = signal[ptrace.Traces]{
@@ -85,6 +94,8 @@ var tracesSignal = signal[ptrace.Traces]{
 		span := spanItems(td)[i].span
 		return []string{fmt.Sprintf("span %q", span.Name()), span.TraceID().String(), span.SpanID().String()}
 	},
+	idField: "TraceID",
+	idOf:    func(it testItem) string { return it.span.TraceID().String() },
 }
 
 var logsSignal = signal[plog.Logs]{
@@ -117,6 +128,8 @@ var logsSignal = signal[plog.Logs]{
 		rec := recordItems(ld)[i].record
 		return []string{fmt.Sprintf("log record %d of the batch", i), fmt.Sprintf("event_name %q", rec.EventName())}
 	},
+	idField: "TraceID",
+	idOf:    func(it testItem) string { return it.record.TraceID().String() },
 }
 
 func spanItems(td ptrace.Traces) []testItem {
@@ -124,7 +137,7 @@ func spanItems(td ptrace.Traces) []testItem {
 	out := make([]testItem, t.Len())
 	for i := range out {
 		rs, ss, span := t.At(i)
-		out[i] = testItem{rs.Resource(), rs.SchemaUrl(), ss.Scope(), ss.SchemaUrl(), span.Attributes(), span, plog.LogRecord{}, true}
+		out[i] = testItem{resource: rs.Resource(), resourceURL: rs.SchemaUrl(), scope: ss.Scope(), scopeURL: ss.SchemaUrl(), attributes: span.Attributes(), span: &span}
 	}
 	return out
 }
@@ -134,15 +147,16 @@ func recordItems(ld plog.Logs) []testItem {
 	out := make([]testItem, l.Len())
 	for i := range out {
 		rl, sl, rec := l.At(i)
-		out[i] = testItem{rl.Resource(), rl.SchemaUrl(), sl.Scope(), sl.SchemaUrl(), rec.Attributes(), ptrace.Span{}, rec, false}
+		out[i] = testItem{resource: rl.Resource(), resourceURL: rl.SchemaUrl(), scope: sl.Scope(), scopeURL: sl.SchemaUrl(), attributes: rec.Attributes(), record: &rec}
 	}
 	return out
 }
 
-// bothSignals runs a test written once for traces and once for logs.
-func bothSignals(t *testing.T, traces func(*testing.T, signal[ptrace.Traces]), logs func(*testing.T, signal[plog.Logs])) {
+// allSignals runs a test written once for traces, logs and metrics.
+func allSignals(t *testing.T, traces func(*testing.T, signal[ptrace.Traces]), logs func(*testing.T, signal[plog.Logs]), metrics func(*testing.T, signal[pmetric.Metrics])) {
 	t.Run("traces", func(t *testing.T) { traces(t, tracesSignal) })
 	t.Run("logs", func(t *testing.T) { logs(t, logsSignal) })
+	t.Run("metrics", func(t *testing.T) { metrics(t, metricsSignal) })
 }
 
 // startSignal creates and starts the exporter of s and shuts it down when
@@ -187,10 +201,13 @@ func requireSameItems[D any](t *testing.T, s signal[D], expected D, batches ...D
 		require.Equal(t, [2]string{w.scope.Name(), w.scope.Version()}, [2]string{g.scope.Name(), g.scope.Version()}, "scope of item %d", i)
 		require.Equal(t, w.scope.Attributes().AsRaw(), g.scope.Attributes().AsRaw(), "scope attributes of item %d", i)
 		require.Equal(t, w.scopeURL, g.scopeURL, "scope schema URL of item %d", i)
-		if w.isSpan {
-			require.NoError(t, ptracetest.CompareSpan(w.span, g.span), "item %d", i)
-		} else {
-			require.NoError(t, plogtest.CompareLogRecord(w.record, g.record), "item %d", i)
+		switch {
+		case w.span != nil:
+			require.NoError(t, ptracetest.CompareSpan(*w.span, *g.span), "item %d", i)
+		case w.record != nil:
+			require.NoError(t, plogtest.CompareLogRecord(*w.record, *g.record), "item %d", i)
+		default:
+			require.NoError(t, pmetrictest.CompareMetric(*w.metric, *g.metric), "item %d", i)
 		}
 	}
 }

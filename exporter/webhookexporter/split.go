@@ -8,11 +8,11 @@ import (
 )
 
 var (
-	// errItemTooLarge marks a span or log record whose request alone
-	// exceeds max_request_body_size.
+	// errItemTooLarge marks a span, log record or data point whose request
+	// alone exceeds max_request_body_size.
 	errItemTooLarge = errors.New("item too large")
-	// errItemNotEncoded marks a span or log record that cannot be encoded
-	// (a template that fails or renders invalid JSON).
+	// errItemNotEncoded marks a span, log record or data point that cannot
+	// be encoded (a template that fails or renders invalid JSON).
 	errItemNotEncoded = errors.New("item not encoded")
 )
 

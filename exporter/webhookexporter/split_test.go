@@ -22,7 +22,7 @@ func encodedSize[D any](t *testing.T, s signal[D], enc Encoding, d D) int {
 }
 
 func TestSplitBySize(t *testing.T) {
-	bothSignals(t, testSplitBySize, testSplitBySize)
+	allSignals(t, testSplitBySize, testSplitBySize, testSplitBySize)
 }
 
 func testSplitBySize[D any](t *testing.T, s signal[D]) {
@@ -50,7 +50,7 @@ func testSplitBySize[D any](t *testing.T, s signal[D]) {
 }
 
 func TestSplitOversizeItemIsDroppedAndNamed(t *testing.T) {
-	bothSignals(t, testSplitOversizeItemIsDroppedAndNamed, testSplitOversizeItemIsDroppedAndNamed)
+	allSignals(t, testSplitOversizeItemIsDroppedAndNamed, testSplitOversizeItemIsDroppedAndNamed, testSplitOversizeItemIsDroppedAndNamed)
 }
 
 func testSplitOversizeItemIsDroppedAndNamed[D any](t *testing.T, s signal[D]) {
@@ -112,7 +112,7 @@ func TestSplitPermanentChunkFailureDoesNotStopOthers(t *testing.T) {
 }
 
 func TestSplitRetryResendsFailedChunkWithSameID(t *testing.T) {
-	bothSignals(t, testSplitRetryResendsFailedChunkWithSameID, testSplitRetryResendsFailedChunkWithSameID)
+	allSignals(t, testSplitRetryResendsFailedChunkWithSameID, testSplitRetryResendsFailedChunkWithSameID, testSplitRetryResendsFailedChunkWithSameID)
 }
 
 func testSplitRetryResendsFailedChunkWithSameID[D any](t *testing.T, s signal[D]) {

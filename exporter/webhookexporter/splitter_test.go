@@ -31,12 +31,16 @@ func splitterCases(t *testing.T) []splitterCase {
 		require.NoError(t, err)
 		traces := encoding.NewTraces(testTraces(3, 2, 7))
 		logs := encoding.NewLogs(testLogs(3, 2, 7))
+		metrics := encoding.NewMetrics(testMetrics(3, 2, 7))
 		cases = append(cases,
 			newSplitterCase(t, "traces/"+string(cfg.Encoding), traces, enc.Traces, func(from int) *encoding.Traces {
 				return encoding.NewTraces(traces.Slice(from, traces.Len()))
 			}),
 			newSplitterCase(t, "logs/"+string(cfg.Encoding), logs, enc.Logs, func(from int) *encoding.Logs {
 				return encoding.NewLogs(logs.Slice(from, logs.Len()))
+			}),
+			newSplitterCase(t, "metrics/"+string(cfg.Encoding), metrics, enc.Metrics, func(from int) *encoding.Metrics {
+				return encoding.NewMetrics(metrics.Slice(from, metrics.Len()))
 			}))
 	}
 	return cases

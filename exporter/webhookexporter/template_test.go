@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -21,10 +23,15 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
-// flatItem is a template that works on spans and log records alike: the
-// flat object an automation hook wants. It prints the model without json,
-// so a model name with a quote in it breaks the JSON.
-const flatItem = `{"service": {{json .ServiceName}}, "trace_id": {{json .TraceID}}, "tokens": {{json (attr "gen_ai.usage.input_tokens")}}, "model": "{{attr "gen_ai.request.model"}}", "prompt": {{json (attr "gen_ai.prompt")}}}`
+// flatItem is a template that works on spans, log records and data points
+// alike: the flat object an automation hook wants. It prints the model
+// without json, so a model name with a quote in it breaks the JSON.
+const flatItem = `{"service": {{json .ServiceName}}, "id": {{json .TraceID}}, "tokens": {{json (attr "gen_ai.usage.input_tokens")}}, "model": "{{attr "gen_ai.request.model"}}", "prompt": {{json (attr "gen_ai.prompt")}}}`
+
+// flatItemOf is flatItem with the field that tells the items of s apart.
+func flatItemOf[D any](s signal[D]) string {
+	return strings.Replace(flatItem, ".TraceID", "."+s.idField, 1)
+}
 
 // flatList renders the items of a request as a JSON array of flatItem.
 const flatList = `[{{range $i, $x := .}}{{if $i}},{{end}}{"tokens": {{json (attr "gen_ai.usage.input_tokens" $x)}}, "model": "{{attr "gen_ai.request.model" $x}}"}{{end}}]`
@@ -44,12 +51,12 @@ func decodeJSON(t *testing.T, body []byte) any {
 }
 
 func TestTemplatePerItemSendsOneRequestPerItem(t *testing.T) {
-	bothSignals(t, testTemplatePerItemSendsOneRequestPerItem, testTemplatePerItemSendsOneRequestPerItem)
+	allSignals(t, testTemplatePerItemSendsOneRequestPerItem, testTemplatePerItemSendsOneRequestPerItem, testTemplatePerItemSendsOneRequestPerItem)
 }
 
 func testTemplatePerItemSendsOneRequestPerItem[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusOK))
-	cfg := templateConfig(srv.URL, flatItem, "item")
+	cfg := templateConfig(srv.URL, flatItemOf(s), "item")
 	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
 	exp := startSignal(t, s, cfg, nopSettings())
 
@@ -66,24 +73,17 @@ func testTemplatePerItemSendsOneRequestPerItem[D any](t *testing.T, s signal[D])
 		tokens, _ := items[i].attributes.Get("gen_ai.usage.input_tokens")
 		prompt, _ := items[i].attributes.Get("gen_ai.prompt")
 		assert.Equal(t, map[string]any{
-			"service":  svc.Str(),
-			"trace_id": traceIDOf(items[i]),
-			"tokens":   float64(tokens.Int()),
-			"model":    "openai/gpt-4o",
-			"prompt":   prompt.Str(),
+			"service": svc.Str(),
+			"id":      s.idOf(items[i]),
+			"tokens":  float64(tokens.Int()),
+			"model":   "openai/gpt-4o",
+			"prompt":  prompt.Str(),
 		}, decodeJSON(t, r.Body), "request %d", i)
 	}
 }
 
-func traceIDOf(it testItem) string {
-	if it.isSpan {
-		return it.span.TraceID().String()
-	}
-	return it.record.TraceID().String()
-}
-
 func TestTemplatePerRequestRendersTheBatchOnce(t *testing.T) {
-	bothSignals(t, testTemplatePerRequestRendersTheBatchOnce, testTemplatePerRequestRendersTheBatchOnce)
+	allSignals(t, testTemplatePerRequestRendersTheBatchOnce, testTemplatePerRequestRendersTheBatchOnce, testTemplatePerRequestRendersTheBatchOnce)
 }
 
 func testTemplatePerRequestRendersTheBatchOnce[D any](t *testing.T, s signal[D]) {
@@ -106,19 +106,24 @@ func testTemplatePerRequestRendersTheBatchOnce[D any](t *testing.T, s signal[D])
 // the others are sent, also with per: request, where the bad item is
 // isolated from the rest of the batch.
 func TestTemplateInvalidJSONDropsOnlyThatItem(t *testing.T) {
-	for _, tc := range []struct{ per, body string }{{"item", flatItem}, {"request", flatList}} {
-		t.Run(tc.per, func(t *testing.T) {
-			bothSignals(t,
-				func(t *testing.T, s signal[ptrace.Traces]) { testTemplateInvalidJSON(t, s, tc.per, tc.body) },
-				func(t *testing.T, s signal[plog.Logs]) { testTemplateInvalidJSON(t, s, tc.per, tc.body) })
+	for _, per := range []string{"item", "request"} {
+		t.Run(per, func(t *testing.T) {
+			allSignals(t,
+				func(t *testing.T, s signal[ptrace.Traces]) { testTemplateInvalidJSON(t, s, per) },
+				func(t *testing.T, s signal[plog.Logs]) { testTemplateInvalidJSON(t, s, per) },
+				func(t *testing.T, s signal[pmetric.Metrics]) { testTemplateInvalidJSON(t, s, per) })
 		})
 	}
 }
 
-func testTemplateInvalidJSON[D any](t *testing.T, s signal[D], per, body string) {
+func testTemplateInvalidJSON[D any](t *testing.T, s signal[D], per string) {
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	srv := newTestServer(t, statuses(http.StatusOK))
+	body := flatList
+	if per == "item" {
+		body = flatItemOf(s)
+	}
 	exp := startSignal(t, s, templateConfig(srv.URL, body, per), metadatatest.NewSettings(tt))
 
 	data := s.data(1, 1, 7)
@@ -166,12 +171,12 @@ func TestTemplateEmptyRenderingIsNotSent(t *testing.T) {
 // With per: item, a retried item keeps its body and webhook-id, and the
 // items delivered before it are not sent again.
 func TestTemplatePerItemRetryResumesAtTheFailedItem(t *testing.T) {
-	bothSignals(t, testTemplatePerItemRetry, testTemplatePerItemRetry)
+	allSignals(t, testTemplatePerItemRetry, testTemplatePerItemRetry, testTemplatePerItemRetry)
 }
 
 func testTemplatePerItemRetry[D any](t *testing.T, s signal[D]) {
 	srv := newTestServer(t, statuses(http.StatusOK, http.StatusServiceUnavailable, http.StatusOK))
-	cfg := templateConfig(srv.URL, flatItem, "item")
+	cfg := templateConfig(srv.URL, flatItemOf(s), "item")
 	cfg.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Secret: testStandardSecret})
 	exp := startSignal(t, s, cfg, nopSettings())
 	require.NoError(t, exp.consume(t.Context(), s.data(1, 1, 3)))
@@ -190,7 +195,7 @@ func testTemplatePerItemRetry[D any](t *testing.T, s signal[D]) {
 // Redaction happens before rendering: a template cannot print what was
 // removed.
 func TestTemplateSeesRedactedData(t *testing.T) {
-	bothSignals(t, testTemplateSeesRedactedData, testTemplateSeesRedactedData)
+	allSignals(t, testTemplateSeesRedactedData, testTemplateSeesRedactedData, testTemplateSeesRedactedData)
 }
 
 func testTemplateSeesRedactedData[D any](t *testing.T, s signal[D]) {
@@ -209,7 +214,7 @@ func testTemplateSeesRedactedData[D any](t *testing.T, s signal[D]) {
 }
 
 func TestTemplateSplitsBySize(t *testing.T) {
-	bothSignals(t, testTemplateSplitsBySize, testTemplateSplitsBySize)
+	allSignals(t, testTemplateSplitsBySize, testTemplateSplitsBySize, testTemplateSplitsBySize)
 }
 
 func testTemplateSplitsBySize[D any](t *testing.T, s signal[D]) {

@@ -1,6 +1,6 @@
 // Package encoding is the one interface between the webhook exporter and its
-// body formats: an Encoder turns a batch of spans or log records, indexed as
-// a list of items, into request bodies, and can encode any run of
+// body formats: an Encoder turns a batch of spans, log records or metric
+// data points, indexed as a list of items, into request bodies, and can encode any run of
 // consecutive items on its own. Everything else (HTTP, signing, queue,
 // retries, splitting by size) is the exporter's and is the same for every
 // format. Each format is a package below this one.
@@ -14,9 +14,10 @@ type Encoder interface {
 	PerItem() bool
 	// TestBody is the body of the test-connection request.
 	TestBody() []byte
-	// Traces and Logs prepare one batch for encoding.
+	// Traces, Logs and Metrics prepare one batch for encoding.
 	Traces(*Traces) Batch
 	Logs(*Logs) Batch
+	Metrics(*Metrics) Batch
 }
 
 // Batch encodes runs of the items of one batch.
@@ -36,7 +37,7 @@ type Recycler interface {
 	Recycle(body []byte)
 }
 
-// Items is a batch of spans or log records as a list.
+// Items is a batch of spans, log records or data points as a list.
 type Items interface {
 	// Len is the number of items.
 	Len() int

@@ -61,7 +61,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ExporterWebhookEncodingFailures, err = builder.meter.Int64Counter(
 		"otelcol_exporter_webhook_encoding_failures",
-		metric.WithDescription("Number of spans and log records dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]"),
+		metric.WithDescription("Number of spans, log records and metric data points dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]"),
 		metric.WithUnit("{item}"),
 	)
 	errs = errors.Join(errs, err)

@@ -24,7 +24,7 @@ func NewSettings(tt *componenttest.Telemetry) exporter.Settings {
 func AssertEqualExporterWebhookEncodingFailures(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_exporter_webhook_encoding_failures",
-		Description: "Number of spans and log records dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]",
+		Description: "Number of spans, log records and metric data points dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]",
 		Unit:        "{item}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

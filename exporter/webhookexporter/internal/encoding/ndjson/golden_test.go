@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
@@ -45,18 +46,23 @@ func encodeInput(t *testing.T, input string, cfg Config) []byte {
 		require.NoError(t, err)
 		items := encoding.NewLogs(ld)
 		batch, n = enc.Logs(items), items.Len()
+	case "metrics":
+		md, err := (&pmetric.JSONUnmarshaler{}).UnmarshalMetrics(raw)
+		require.NoError(t, err)
+		items := encoding.NewMetrics(md)
+		batch, n = enc.Metrics(items), items.Len()
 	}
 	body, err := batch.Encode(0, n)
 	require.NoError(t, err)
 	return body
 }
 
-// TestGolden: the rows of testdata/spans.json and testdata/logs.json are
-// the golden files, byte for byte. Regenerate after an intended change with
+// TestGolden: the rows of testdata/spans.json, testdata/logs.json and
+// testdata/metrics.json are the golden files, byte for byte. Regenerate after an intended change with
 // `go test ./exporter/webhookexporter/internal/encoding/ndjson -run TestGolden -update`
 // and review the diff: the schema is a contract with the tables users made.
 func TestGolden(t *testing.T) {
-	for _, input := range []string{"spans", "logs"} {
+	for _, input := range []string{"spans", "logs", "metrics"} {
 		for suffix, cfg := range goldenConfigs {
 			t.Run(input+suffix, func(t *testing.T) {
 				got := encodeInput(t, input, cfg)

@@ -1,7 +1,7 @@
-// Package ndjson encodes spans and log records as newline-delimited JSON:
-// one flat object per item, one per line, in a fixed, documented schema
-// that data stores map to columns (ClickHouse's FORMAT JSONEachRow, Vector's
-// newline-delimited input, files).
+// Package ndjson encodes spans, log records and metric data points as
+// newline-delimited JSON: one flat object per item, one per line, in a
+// fixed, documented schema that data stores map to columns (ClickHouse's
+// FORMAT JSONEachRow, Vector's newline-delimited input, files).
 package ndjson // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/ndjson"
 
 import (
@@ -25,9 +25,10 @@ type Config struct {
 
 // Encoder writes rows.
 type Encoder struct {
-	spans flattener
-	logs  flattener
-	flat  bool
+	spans   flattener
+	logs    flattener
+	metrics flattener
+	flat    bool
 }
 
 var _ encoding.Encoder = (*Encoder)(nil)
@@ -35,9 +36,10 @@ var _ encoding.Encoder = (*Encoder)(nil)
 // New returns the ndjson encoder of cfg.
 func New(cfg Config) *Encoder {
 	return &Encoder{
-		flat:  cfg.FlattenAttributes,
-		spans: newFlattener(cfg.AttributePrefix, spanFields),
-		logs:  newFlattener(cfg.AttributePrefix, logFields),
+		flat:    cfg.FlattenAttributes,
+		spans:   newFlattener(cfg.AttributePrefix, spanFields),
+		logs:    newFlattener(cfg.AttributePrefix, logFields),
+		metrics: newFlattener(cfg.AttributePrefix, metricFields),
 	}
 }
 
@@ -63,6 +65,14 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 	return &rows{n: l.Len(), row: func(b []byte, i int) []byte {
 		rl, sl, rec := l.At(i)
 		return e.appendLogRecord(b, rl, sl, rec)
+	}}
+}
+
+// Metrics writes one row per data point.
+func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
+	return &rows{n: m.Len(), row: func(b []byte, i int) []byte {
+		rm, sm, p := m.At(i)
+		return e.appendPoint(b, rm, sm, p)
 	}}
 }
 

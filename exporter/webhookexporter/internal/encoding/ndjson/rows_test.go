@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
@@ -57,4 +58,36 @@ func TestEncoderContract(t *testing.T) {
 	b, err := enc.Logs(encoding.NewLogs(plog.NewLogs())).Encode(0, 0)
 	require.NoError(t, err)
 	assert.Empty(t, b)
+	b, err = enc.Metrics(encoding.NewMetrics(pmetric.NewMetrics())).Encode(0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, b)
+}
+
+// Every key of a data point row is one of metricFields, which the
+// flattener keeps free, and each type has its own value keys.
+func TestMetricRowKeysAreFixedFields(t *testing.T) {
+	common := []string{"name", "description", "unit", "type", "temporality", "monotonic",
+		"start_time", "time", "start_time_unix_nano", "time_unix_nano", "no_recorded_value",
+		"service_name", "scope_name", "resource", "attributes"}
+	counts := []string{"count", "sum", "min", "max"}
+	byType := map[string][]string{
+		"gauge":     {"value", "exemplars"},
+		"sum":       {"value", "exemplars"},
+		"histogram": append([]string{"bucket_counts", "explicit_bounds", "exemplars"}, counts...),
+		"exponential_histogram": append([]string{"scale", "zero_count", "zero_threshold", "positive_offset",
+			"positive_bucket_counts", "negative_offset", "negative_bucket_counts", "exemplars"}, counts...),
+		"summary": {"count", "sum", "quantiles", "quantile_values"},
+	}
+	seen := map[string]bool{}
+	for _, row := range requireRows(t, encodeInput(t, "metrics", Config{})) {
+		typ := row["type"].(string)
+		seen[typ] = true
+		var keys []string
+		for k := range row {
+			keys = append(keys, k)
+			assert.Contains(t, metricFields, k)
+		}
+		assert.ElementsMatch(t, append(append([]string{}, common...), byType[typ]...), keys, "a %s row", typ)
+	}
+	assert.Len(t, seen, len(byType), "the golden input has every type")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
@@ -25,6 +26,7 @@ type Encoder struct {
 	json        bool
 	traces      ptrace.Marshaler
 	logs        plog.Marshaler
+	metrics     pmetric.Marshaler
 }
 
 var _ encoding.Encoder = (*Encoder)(nil)
@@ -36,6 +38,7 @@ func NewJSON() *Encoder {
 		// An OTLP JSON request without data.
 		testBody: []byte("{}"),
 		json:     true,
+		metrics:  &pmetric.JSONMarshaler{},
 	}
 }
 
@@ -47,6 +50,7 @@ func NewProto() *Encoder {
 		testBody: []byte{},
 		traces:   &ptrace.ProtoMarshaler{},
 		logs:     &plog.ProtoMarshaler{},
+		metrics:  &pmetric.ProtoMarshaler{},
 	}
 }
 
@@ -100,6 +104,21 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 		body, err := e.logs.MarshalLogs(ld)
 		if err != nil {
 			return nil, fmt.Errorf("encoding log records as OTLP: %w", err)
+		}
+		return body, nil
+	})
+}
+
+// Metrics encodes runs of data points as OTLP metrics requests.
+func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
+	return protoBatch(func(from, to int) ([]byte, error) {
+		md := m.Data()
+		if from != 0 || to != m.Len() {
+			md = m.Slice(from, to)
+		}
+		body, err := e.metrics.MarshalMetrics(md)
+		if err != nil {
+			return nil, fmt.Errorf("encoding metrics as OTLP: %w", err)
 		}
 		return body, nil
 	})

@@ -62,7 +62,7 @@ func (b *binding) target(fn string, item []any) (attributed, error) {
 		if it, ok := item[0].(attributed); ok {
 			return it, nil
 		}
-		return nil, fmt.Errorf("%s: the item must be a span or a log record, got %T", fn, item[0])
+		return nil, fmt.Errorf("%s: the item must be a span, a log record or a data point, got %T", fn, item[0])
 	default:
 		return nil, fmt.Errorf("%s takes a key and at most one item, got %d arguments", fn, 1+len(item))
 	}

@@ -21,8 +21,8 @@ import (
 type Per string
 
 const (
-	// PerItem renders the template once per span or log record, one request
-	// each.
+	// PerItem renders the template once per span, log record or data
+	// point, one request each.
 	PerItem Per = "item"
 	// PerRequest renders the template once per request over the list of its
 	// items.
@@ -111,8 +111,13 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 	return newBatch(e, l.Len(), func(i int) attributed { return newLogRecord(l.At(i)) }, listOf[*LogRecord])
 }
 
-// listOf is what a per: request template ranges over: []*Span or
-// []*LogRecord.
+// Metrics renders data points.
+func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
+	return newBatch(e, m.Len(), func(i int) attributed { return newDataPoint(m.At(i)) }, listOf[*DataPoint])
+}
+
+// listOf is what a per: request template ranges over: []*Span,
+// []*LogRecord or []*DataPoint.
 func listOf[T attributed](items []attributed) any {
 	out := make([]T, len(items))
 	for i, it := range items {

@@ -186,7 +186,7 @@ func TestRenderErrorsAreClear(t *testing.T) {
 		{"invalid JSON", `{"text": "{{.EventName}}", }`, PerItem, []string{"the rendered body is not valid JSON (Content-Type application/json)", "at byte", "use the json function"}},
 		{"unknown field", `{{.Nmae}}`, PerItem, []string{"line 1, column 2, in <.Nmae>: can't evaluate field Nmae"}},
 		{"attr without an item in per: request", `{{range .}}{{attr "k"}}{{end}}`, PerRequest, []string{"attr KEY without an item only works with per: item", "{{attr KEY $item}}"}},
-		{"attr of something else", `{{attr "k" "x"}}`, PerItem, []string{"attr: the item must be a span or a log record, got string"}},
+		{"attr of something else", `{{attr "k" "x"}}`, PerItem, []string{"attr: the item must be a span, a log record or a data point, got string"}},
 		{"date of bad text", `{{date "2006" "yesterday"}}`, PerItem, []string{`date: "yesterday" is not an RFC 3339 time`}},
 	}
 	for _, tt := range tests {
