@@ -38,7 +38,6 @@ func NewJSON() *Encoder {
 		// An OTLP JSON request without data.
 		testBody: []byte("{}"),
 		json:     true,
-		metrics:  &pmetric.JSONMarshaler{},
 	}
 }
 
@@ -111,6 +110,14 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 
 // Metrics encodes runs of data points as OTLP metrics requests.
 func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
+	if e.json {
+		return jsonBatch(func(b []byte, from, to int) []byte {
+			if from == 0 && to == m.Len() {
+				return otlpjson.AppendMetrics(b, m.Data())
+			}
+			return otlpjson.AppendDataPoints(b, m.Data(), from, to)
+		})
+	}
 	return protoBatch(func(from, to int) ([]byte, error) {
 		md := m.Data()
 		if from != 0 || to != m.Len() {

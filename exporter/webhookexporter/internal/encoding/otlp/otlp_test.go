@@ -6,22 +6,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/testdata"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 )
 
-// Every run of a batch encodes, in both wire formats, to what pdata's
-// marshalers write for a copy of the run; JSON bodies come from the pool
-// and go back to it.
+// Every run of a batch of spans, log records or data points encodes, in
+// both wire formats, to what pdata's marshalers write for a copy of the
+// run; JSON bodies come from the pool and go back to it.
 func TestRunsEncodeAsPdataWritesTheirCopies(t *testing.T) {
 	td := testdata.GenerateTraces(2)
 	td.ResourceSpans().AppendEmpty()
 	testdata.GenerateTraces(3).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 	ld := testdata.GenerateLogs(2)
 	testdata.GenerateLogs(3).ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
-	traces, logs := encoding.NewTraces(td), encoding.NewLogs(ld)
+	md := testdata.GenerateMetricsAllTypes()
+	testdata.GenerateMetrics(2).ResourceMetrics().MoveAndAppendTo(md.ResourceMetrics())
+	traces, logs, metrics := encoding.NewTraces(td), encoding.NewLogs(ld), encoding.NewMetrics(md)
 
 	for _, tc := range []struct {
 		name        string
@@ -29,13 +32,14 @@ func TestRunsEncodeAsPdataWritesTheirCopies(t *testing.T) {
 		contentType string
 		marshal     func(ptrace.Traces) ([]byte, error)
 		marshalLogs func(plog.Logs) ([]byte, error)
+		marshalMd   func(pmetric.Metrics) ([]byte, error)
 	}{
-		{"json", NewJSON(), "application/json", (&ptrace.JSONMarshaler{}).MarshalTraces, (&plog.JSONMarshaler{}).MarshalLogs},
-		{"proto", NewProto(), "application/x-protobuf", (&ptrace.ProtoMarshaler{}).MarshalTraces, (&plog.ProtoMarshaler{}).MarshalLogs},
+		{"json", NewJSON(), "application/json", (&ptrace.JSONMarshaler{}).MarshalTraces, (&plog.JSONMarshaler{}).MarshalLogs, (&pmetric.JSONMarshaler{}).MarshalMetrics},
+		{"proto", NewProto(), "application/x-protobuf", (&ptrace.ProtoMarshaler{}).MarshalTraces, (&plog.ProtoMarshaler{}).MarshalLogs, (&pmetric.ProtoMarshaler{}).MarshalMetrics},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.contentType, tc.enc.ContentType())
-			spans, records := tc.enc.Traces(traces), tc.enc.Logs(logs)
+			spans, records, points := tc.enc.Traces(traces), tc.enc.Logs(logs), tc.enc.Metrics(metrics)
 			_, pooled := spans.(encoding.Recycler)
 			assert.Equal(t, tc.name == "json", pooled)
 			for from := range traces.Len() {
@@ -59,6 +63,15 @@ func TestRunsEncodeAsPdataWritesTheirCopies(t *testing.T) {
 					require.Equal(t, want, got, "log records [%d, %d)", from, to)
 				}
 			}
+			for from := range metrics.Len() {
+				for to := from + 1; to <= metrics.Len(); to++ {
+					want, err := tc.marshalMd(sliceMetrics(metrics, from, to))
+					require.NoError(t, err)
+					got, err := points.Encode(from, to)
+					require.NoError(t, err)
+					require.Equal(t, want, got, "data points [%d, %d)", from, to)
+				}
+			}
 		})
 	}
 }
@@ -77,6 +90,13 @@ func sliceLogs(l *encoding.Logs, from, to int) plog.Logs {
 		return l.Data()
 	}
 	return l.Slice(from, to)
+}
+
+func sliceMetrics(m *encoding.Metrics, from, to int) pmetric.Metrics {
+	if from == 0 && to == m.Len() {
+		return m.Data()
+	}
+	return m.Slice(from, to)
 }
 
 func TestPoolKeepsOnlyBuffersOfReasonableSize(t *testing.T) {

@@ -5,15 +5,15 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// numberPoints appends the "dataPoints" member of a gauge or sum unless
-// there are none.
-func numberPoints(b []byte, points pmetric.NumberDataPointSlice) []byte {
-	if points.Len() == 0 {
+// numberPoints appends the "dataPoints" member of a gauge or sum with its
+// points [lo, hi), unless there are none.
+func numberPoints(b []byte, points pmetric.NumberDataPointSlice, lo, hi int) []byte {
+	if lo >= hi {
 		return b
 	}
 	b = append(b, `,"dataPoints":`...)
 	arr := len(b)
-	for i := range points.Len() {
+	for i := lo; i < hi; i++ {
 		b = numberPoint(append(b, ','), points.At(i))
 	}
 	return closeArray(b, arr)

@@ -76,50 +76,11 @@ func checkLogRuns(t *testing.T, ld plog.Logs) {
 }
 
 func checkMetricRuns(t *testing.T, md pmetric.Metrics) {
-	n := 0
-	for _, rm := range md.ResourceMetrics().All() {
-		for _, sm := range rm.ScopeMetrics().All() {
-			n += sm.Metrics().Len()
+	items := encoding.NewMetrics(md)
+	for from := range items.Len() {
+		for to := from + 1; to <= items.Len(); to++ {
+			want := AppendMetrics(nil, items.Slice(from, to))
+			require.Equal(t, string(want), string(AppendDataPoints(nil, md, from, to)), "data points [%d, %d)", from, to)
 		}
 	}
-	for from := range n {
-		for to := from + 1; to <= n; to++ {
-			want := AppendMetrics(nil, sliceMetrics(md, from, to))
-			require.Equal(t, string(want), string(AppendMetricRange(nil, md, from, to)), "metrics [%d, %d)", from, to)
-		}
-	}
-}
-
-// sliceMetrics copies metrics [from, to) of md under copies of their
-// resources and scopes, as encoding.Traces.Slice copies spans.
-func sliceMetrics(md pmetric.Metrics, from, to int) pmetric.Metrics {
-	out := pmetric.NewMetrics()
-	pos := 0
-	for _, rm := range md.ResourceMetrics().All() {
-		var rmOut pmetric.ResourceMetrics
-		opened := false
-		for _, sm := range rm.ScopeMetrics().All() {
-			var smOut pmetric.ScopeMetrics
-			scopeOpened := false
-			for _, m := range sm.Metrics().All() {
-				if pos >= from && pos < to {
-					if !opened {
-						rmOut = out.ResourceMetrics().AppendEmpty()
-						rm.Resource().CopyTo(rmOut.Resource())
-						rmOut.SetSchemaUrl(rm.SchemaUrl())
-						opened = true
-					}
-					if !scopeOpened {
-						smOut = rmOut.ScopeMetrics().AppendEmpty()
-						scopeOpened = true
-						sm.Scope().CopyTo(smOut.Scope())
-						smOut.SetSchemaUrl(sm.SchemaUrl())
-					}
-					m.CopyTo(smOut.Metrics().AppendEmpty())
-				}
-				pos++
-			}
-		}
-	}
-	return out
 }

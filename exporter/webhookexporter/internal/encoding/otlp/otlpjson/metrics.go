@@ -9,13 +9,13 @@ func AppendMetrics(b []byte, md pmetric.Metrics) []byte {
 	return appendMetrics(b, md, whole)
 }
 
-// AppendMetricRange appends the metrics [from, to) of md, counted in order
-// across its resources and scopes, as an OTLP JSON
-// ExportMetricsServiceRequest: each metric, with all its data points, under
-// its own resource and scope, resources and scopes without a metric in the
-// range left out. It writes what AppendMetrics writes for a copy of those
-// metrics, without copying them.
-func AppendMetricRange(b []byte, md pmetric.Metrics, from, to int) []byte {
+// AppendDataPoints appends the data points [from, to) of md, counted in
+// order across its resources, scopes and metrics, as an OTLP JSON
+// ExportMetricsServiceRequest: each point under its own resource, scope and
+// metric (all of the metric but its other points), resources, scopes and
+// metrics without a point in the range left out. It writes what
+// AppendMetrics writes for a copy of those points, without copying them.
+func AppendDataPoints(b []byte, md pmetric.Metrics, from, to int) []byte {
 	return appendMetrics(b, md, newRun(from, to))
 }
 
@@ -27,28 +27,51 @@ func appendMetrics(b []byte, md pmetric.Metrics, r run) []byte {
 	for i := 0; i < rms.Len() && !r.past(pos); i++ {
 		rm := rms.At(i)
 		elem := -1
-		if r.all {
-			b = resources.element(b, `,"resourceMetrics":`)
-			elem = len(b)
-			b = resource(b, rm.Resource())
-		}
-		scopes := newGroup()
-		sms := rm.ScopeMetrics()
-		for j := 0; j < sms.Len() && !r.past(pos); j++ {
-			sm := sms.At(j)
-			n := sm.Metrics().Len()
-			lo, hi, ok := r.clip(pos, n)
-			pos += n
-			if !ok {
-				continue
-			}
+		openResource := func() {
 			if elem < 0 {
 				b = resources.element(b, `,"resourceMetrics":`)
 				elem = len(b)
 				b = resource(b, rm.Resource())
 			}
-			b = scopes.element(b, `,"scopeMetrics":`)
-			b = scopeMetrics(b, sm, lo, hi)
+		}
+		if r.all {
+			openResource()
+		}
+		scopes := newGroup()
+		sms := rm.ScopeMetrics()
+		for j := 0; j < sms.Len() && !r.past(pos); j++ {
+			sm := sms.At(j)
+			scopeElem := -1
+			openScope := func() {
+				if scopeElem < 0 {
+					openResource()
+					b = scopes.element(b, `,"scopeMetrics":`)
+					scopeElem = len(b)
+					b = scope(b, sm.Scope())
+				}
+			}
+			if r.all {
+				openScope()
+			}
+			metrics := newGroup()
+			ms := sm.Metrics()
+			for k := 0; k < ms.Len() && !r.past(pos); k++ {
+				m := ms.At(k)
+				n := pointCount(m)
+				lo, hi, ok := r.clip(pos, n)
+				pos += n
+				if !ok {
+					continue
+				}
+				openScope()
+				b = metrics.element(b, `,"metrics":`)
+				b = metric(b, m, lo, hi)
+			}
+			if scopeElem >= 0 {
+				b = metrics.close(b)
+				b = schemaURL(b, sm.SchemaUrl())
+				b = closeObject(b, scopeElem)
+			}
 		}
 		if elem >= 0 {
 			b = scopes.close(b)
@@ -60,24 +83,25 @@ func appendMetrics(b []byte, md pmetric.Metrics, r run) []byte {
 	return closeObject(b, start)
 }
 
-// scopeMetrics appends sm with its metrics [lo, hi).
-func scopeMetrics(b []byte, sm pmetric.ScopeMetrics, lo, hi int) []byte {
-	start := len(b)
-	b = scope(b, sm.Scope())
-	if lo < hi {
-		metrics := sm.Metrics()
-		b = append(b, `,"metrics":`...)
-		arr := len(b)
-		for k := lo; k < hi; k++ {
-			b = metric(append(b, ','), metrics.At(k))
-		}
-		b = closeArray(b, arr)
+// pointCount is the number of data points of m.
+func pointCount(m pmetric.Metric) int {
+	switch m.Type() {
+	case pmetric.MetricTypeGauge:
+		return m.Gauge().DataPoints().Len()
+	case pmetric.MetricTypeSum:
+		return m.Sum().DataPoints().Len()
+	case pmetric.MetricTypeHistogram:
+		return m.Histogram().DataPoints().Len()
+	case pmetric.MetricTypeExponentialHistogram:
+		return m.ExponentialHistogram().DataPoints().Len()
+	case pmetric.MetricTypeSummary:
+		return m.Summary().DataPoints().Len()
 	}
-	b = schemaURL(b, sm.SchemaUrl())
-	return closeObject(b, start)
+	return 0
 }
 
-func metric(b []byte, m pmetric.Metric) []byte {
+// metric appends m with its data points [lo, hi).
+func metric(b []byte, m pmetric.Metric, lo, hi int) []byte {
 	start := len(b)
 	if v := m.Name(); v != "" {
 		b = str(b, `,"name":`, v)
@@ -92,13 +116,13 @@ func metric(b []byte, m pmetric.Metric) []byte {
 	case pmetric.MetricTypeGauge:
 		b = append(b, `,"gauge":`...)
 		obj := len(b)
-		b = numberPoints(b, m.Gauge().DataPoints())
+		b = numberPoints(b, m.Gauge().DataPoints(), lo, hi)
 		b = closeObject(b, obj)
 	case pmetric.MetricTypeSum:
 		s := m.Sum()
 		b = append(b, `,"sum":`...)
 		obj := len(b)
-		b = numberPoints(b, s.DataPoints())
+		b = numberPoints(b, s.DataPoints(), lo, hi)
 		b = temporality(b, s.AggregationTemporality())
 		if s.IsMonotonic() {
 			b = append(b, `,"isMonotonic":true`...)
@@ -108,10 +132,11 @@ func metric(b []byte, m pmetric.Metric) []byte {
 		h := m.Histogram()
 		b = append(b, `,"histogram":`...)
 		obj := len(b)
-		if points := h.DataPoints(); points.Len() > 0 {
+		if lo < hi {
+			points := h.DataPoints()
 			b = append(b, `,"dataPoints":`...)
 			arr := len(b)
-			for i := range points.Len() {
+			for i := lo; i < hi; i++ {
 				b = histogramPoint(append(b, ','), points.At(i))
 			}
 			b = closeArray(b, arr)
@@ -122,10 +147,11 @@ func metric(b []byte, m pmetric.Metric) []byte {
 		h := m.ExponentialHistogram()
 		b = append(b, `,"exponentialHistogram":`...)
 		obj := len(b)
-		if points := h.DataPoints(); points.Len() > 0 {
+		if lo < hi {
+			points := h.DataPoints()
 			b = append(b, `,"dataPoints":`...)
 			arr := len(b)
-			for i := range points.Len() {
+			for i := lo; i < hi; i++ {
 				b = exponentialHistogramPoint(append(b, ','), points.At(i))
 			}
 			b = closeArray(b, arr)
@@ -135,10 +161,11 @@ func metric(b []byte, m pmetric.Metric) []byte {
 	case pmetric.MetricTypeSummary:
 		b = append(b, `,"summary":`...)
 		obj := len(b)
-		if points := m.Summary().DataPoints(); points.Len() > 0 {
+		if lo < hi {
+			points := m.Summary().DataPoints()
 			b = append(b, `,"dataPoints":`...)
 			arr := len(b)
-			for i := range points.Len() {
+			for i := lo; i < hi; i++ {
 				b = summaryPoint(append(b, ','), points.At(i))
 			}
 			b = closeArray(b, arr)
