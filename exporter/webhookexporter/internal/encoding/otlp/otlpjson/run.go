@@ -47,9 +47,6 @@ func (g *group) element(b []byte, name string) []byte {
 	return append(b, ',')
 }
 
-// opened reports whether the array has an element.
-func (g *group) opened() bool { return g.start >= 0 }
-
 // close closes the array if it has an element.
 func (g *group) close(b []byte) []byte {
 	if g.start < 0 {
