@@ -21,12 +21,15 @@ import (
 type gen struct {
 	data []byte
 	raw  bool
+	// values bounds the attribute values of one build, so that nested
+	// maps and slices keep a run of the fuzzer fast.
+	values int
 	// exact is cleared when a string holds invalid UTF-8, U+2028 or
 	// U+2029, the only text the writer writes differently from pdata.
 	exact bool
 }
 
-func newGen(data []byte, raw bool) *gen { return &gen{data: data, raw: raw, exact: true} }
+func newGen(data []byte, raw bool) *gen { return &gen{data: data, raw: raw, values: 200, exact: true} }
 
 func (g *gen) byte() byte {
 	if len(g.data) == 0 {
@@ -158,6 +161,10 @@ func (g *gen) attributes(m pcommon.Map, depth int) {
 }
 
 func (g *gen) value(v pcommon.Value, depth int) {
+	if g.values == 0 {
+		return // left empty
+	}
+	g.values--
 	switch g.byte() % 8 {
 	case 0: // empty
 	case 1:
