@@ -5,6 +5,7 @@ package otlp // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webh
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -27,6 +28,9 @@ type Encoder struct {
 	traces      ptrace.Marshaler
 	logs        plog.Marshaler
 	metrics     pmetric.Marshaler
+	// The JSON bytes per span, log record and data point of the last body,
+	// to size a buffer the pool does not have.
+	spanSize, recordSize, pointSize atomic.Int64
 }
 
 var _ encoding.Encoder = (*Encoder)(nil)
@@ -65,12 +69,12 @@ func (e *Encoder) TestBody() []byte { return e.testBody }
 // Traces encodes runs of spans as OTLP trace requests.
 func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
 	if e.json {
-		return jsonBatch(func(b []byte, from, to int) []byte {
+		return jsonBatch{size: &e.spanSize, write: func(b []byte, from, to int) []byte {
 			if from == 0 && to == t.Len() {
 				return otlpjson.AppendTraces(b, t.Data())
 			}
 			return otlpjson.AppendSpans(b, t.Data(), from, to)
-		})
+		}}
 	}
 	return protoBatch(func(from, to int) ([]byte, error) {
 		td := t.Data()
@@ -88,12 +92,12 @@ func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
 // Logs encodes runs of log records as OTLP logs requests.
 func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 	if e.json {
-		return jsonBatch(func(b []byte, from, to int) []byte {
+		return jsonBatch{size: &e.recordSize, write: func(b []byte, from, to int) []byte {
 			if from == 0 && to == l.Len() {
 				return otlpjson.AppendLogs(b, l.Data())
 			}
 			return otlpjson.AppendLogRecords(b, l.Data(), from, to)
-		})
+		}}
 	}
 	return protoBatch(func(from, to int) ([]byte, error) {
 		ld := l.Data()
@@ -111,12 +115,12 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 // Metrics encodes runs of data points as OTLP metrics requests.
 func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
 	if e.json {
-		return jsonBatch(func(b []byte, from, to int) []byte {
+		return jsonBatch{size: &e.pointSize, write: func(b []byte, from, to int) []byte {
 			if from == 0 && to == m.Len() {
 				return otlpjson.AppendMetrics(b, m.Data())
 			}
 			return otlpjson.AppendDataPoints(b, m.Data(), from, to)
-		})
+		}}
 	}
 	return protoBatch(func(from, to int) ([]byte, error) {
 		md := m.Data()
@@ -138,11 +142,21 @@ func (p protoBatch) Encode(from, to int) ([]byte, error) { return p(from, to) }
 
 // jsonBatch writes runs of items into pooled buffers: writing OTLP JSON
 // cannot fail.
-type jsonBatch func(b []byte, from, to int) []byte
+type jsonBatch struct {
+	size  *atomic.Int64 // bytes per item of the last body
+	write func(b []byte, from, to int) []byte
+}
 
-var _ encoding.Recycler = jsonBatch(nil)
+var _ encoding.Recycler = jsonBatch{}
 
-func (j jsonBatch) Encode(from, to int) ([]byte, error) { return j(getBuffer(), from, to), nil }
+func (j jsonBatch) Encode(from, to int) ([]byte, error) {
+	n := int64(to - from)
+	b := j.write(getBuffer(int(n*j.size.Load()*9/8)), from, to)
+	if n > 0 {
+		j.size.Store(int64(len(b)) / n)
+	}
+	return b, nil
+}
 
 // Recycle returns a body to the pool.
 func (jsonBatch) Recycle(body []byte) { putBuffer(body) }

@@ -102,7 +102,23 @@ func sliceMetrics(m *encoding.Metrics, from, to int) pmetric.Metrics {
 func TestPoolKeepsOnlyBuffersOfReasonableSize(t *testing.T) {
 	putBuffer(nil)
 	putBuffer(make([]byte, 0, maxPooled+1))
-	b := getBuffer()
+	b := getBuffer(0)
 	assert.LessOrEqual(t, cap(b), maxPooled, "a huge buffer is left to the garbage collector")
 	assert.Empty(t, b)
+	assert.GreaterOrEqual(t, cap(getBuffer(1<<20)), 1<<20, "a buffer holds what it is asked for")
+}
+
+// A body is written into a buffer sized from the bytes per item of the
+// last body, so that it is not grown while written.
+func TestBuffersAreSizedFromTheLastBody(t *testing.T) {
+	td := testdata.GenerateTraces(40)
+	traces := encoding.NewTraces(td)
+	enc := NewJSON()
+	first, err := enc.Traces(traces).Encode(0, 20)
+	require.NoError(t, err)
+	perSpan := enc.spanSize.Load()
+	assert.Equal(t, int64(len(first)/20), perSpan)
+	second, err := enc.Traces(traces).Encode(0, 40) // a fresh buffer: the first is not handed back
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, cap(second), int(40*perSpan))
 }

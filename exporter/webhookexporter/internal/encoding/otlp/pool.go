@@ -10,11 +10,18 @@ const maxPooled = 16 << 20
 // into one and sent as it is: there is no copy to a body of the exact size.
 var buffers sync.Pool
 
-func getBuffer() []byte {
-	if p, ok := buffers.Get().(*[]byte); ok {
+// minBuffer is the smallest buffer made, for a first body of its kind.
+const minBuffer = 4 << 10
+
+// getBuffer returns an empty buffer that holds at least size bytes: one of
+// the pool's, or a new one of that size, so that writing a body does not
+// grow it step by step. A pooled buffer too small for size is left to the
+// garbage collector.
+func getBuffer(size int) []byte {
+	if p, ok := buffers.Get().(*[]byte); ok && cap(*p) >= size {
 		return (*p)[:0]
 	}
-	return nil
+	return make([]byte, 0, max(size, minBuffer))
 }
 
 func putBuffer(b []byte) {
