@@ -2,7 +2,7 @@
 #
 #   make run    build the distribution and run it with config/default.yaml
 #   make test   generate, vet and test everything (with -race), building what it needs
-#   make fuzz   open-ended fuzzing of every decoder and verifier (FUZZTIME each)
+#   make fuzz   open-ended fuzzing of every decoder and verifier and of the OTLP JSON writer (FUZZTIME each)
 #
 # Every tool is installed here, at a pinned version, under .tools/ and bin/.
 
@@ -32,10 +32,10 @@ GO_PACKAGES := ./...
 # `make fuzz` runs each fuzz target this long. `make test` does not fuzz: it
 # runs the committed seed corpora as ordinary tests, so that the same commit
 # passes or fails the same way on every run. Run `make fuzz` before you
-# submit a change to a decoder or verifier; commit what it finds under the
+# submit a change to a decoder, a verifier or the OTLP JSON writer; commit what it finds under the
 # target's testdata/fuzz/ together with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify
+FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
 
 .PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 

@@ -1,7 +1,6 @@
 package webhookexporter // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter"
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -163,7 +162,7 @@ func (e *webhookExporter) httpClient() *http.Client {
 // or a 400 (an endpoint refusing an empty payload is still reachable and
 // authenticated) passes.
 func (e *webhookExporter) testConnection(ctx context.Context) error {
-	resp, err := e.do(ctx, e.encoder.TestBody(), true)
+	resp, err := e.do(ctx, e.encoder.TestBody(), true, nil)
 	if err != nil {
 		return fmt.Errorf("test connection to %s failed: %w", e.safeURL, err)
 	}
@@ -177,9 +176,10 @@ func (e *webhookExporter) testConnection(ctx context.Context) error {
 
 // send delivers one body and classifies the outcome: nil for 2xx, a
 // permanent error for statuses that are not retryable, a retryable error
-// (throttled by Retry-After when present) otherwise.
-func (e *webhookExporter) send(ctx context.Context, body []byte) error {
-	resp, err := e.do(ctx, body, false)
+// (throttled by Retry-After when present) otherwise. recycle, if not nil,
+// takes the body back once nothing reads it.
+func (e *webhookExporter) send(ctx context.Context, body []byte, recycle func([]byte)) error {
+	resp, err := e.do(ctx, body, false, recycle)
 	if err != nil {
 		// Network errors and timeouts are retryable.
 		return fmt.Errorf("sending to %s failed: %w", e.safeURL, err)
@@ -202,17 +202,21 @@ func (e *webhookExporter) send(ctx context.Context, body []byte) error {
 }
 
 // do builds, signs and sends one request. The signature covers body as
-// given; confighttp compresses it afterwards.
-func (e *webhookExporter) do(ctx context.Context, body []byte, testConnection bool) (*http.Response, error) {
+// given; confighttp compresses it afterwards. recycle, if not nil, takes
+// the body back once nothing reads it (see sharedBody).
+func (e *webhookExporter) do(ctx context.Context, body []byte, testConnection bool, recycle func([]byte)) (*http.Response, error) {
+	shared := newSharedBody(body, recycle)
+	defer shared.release()
 	client := e.httpClient()
 	if client == nil {
 		return nil, errors.New("exporter is not started")
 	}
-	req, err := http.NewRequestWithContext(ctx, e.method, e.endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, e.method, e.endpoint, http.NoBody)
 	if err != nil {
 		// The error would quote the URL, which may hold credentials.
 		return nil, consumererror.NewPermanent(fmt.Errorf("building the %s request to %s failed", e.method, e.safeURL))
 	}
+	shared.attach(req)
 	req.Header.Set(headerContentType, e.contentType)
 	req.Header.Set(headerUserAgent, e.userAgent)
 	if testConnection {

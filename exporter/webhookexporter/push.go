@@ -48,7 +48,10 @@ func (e *webhookExporter) push(ctx context.Context, items encoding.Items, batch 
 	if !e.encoder.PerItem() {
 		body, err := batch.Encode(0, items.Len())
 		if err == nil && (e.maxBody <= 0 || len(body) <= e.maxBody) {
-			return e.sendBody(ctx, body)
+			return e.sendBody(ctx, body, recycler(batch))
+		}
+		if err == nil {
+			recycleBody(batch, body)
 		}
 		// A batch that does not encode as a whole is split too, so that
 		// the items that encode are still sent.
@@ -77,7 +80,7 @@ func (e *webhookExporter) pushSplit(ctx context.Context, s *splitter, retry func
 			dropped = append(dropped, err)
 			continue
 		}
-		if err := e.sendBody(ctx, c.body); err != nil {
+		if err := e.sendBody(ctx, c.body, recycler(s.batch)); err != nil {
 			if consumererror.IsPermanent(err) {
 				dropped = append(dropped, err)
 				continue
@@ -97,10 +100,14 @@ func (e *webhookExporter) pushSplit(ctx context.Context, s *splitter, retry func
 	return nil
 }
 
-// sendBody sends body, unless the encoding left nothing to send.
-func (e *webhookExporter) sendBody(ctx context.Context, body []byte) error {
+// sendBody sends body, unless the encoding left nothing to send. recycle,
+// if not nil, takes the body back once nothing reads it.
+func (e *webhookExporter) sendBody(ctx context.Context, body []byte, recycle func([]byte)) error {
 	if len(body) == 0 {
+		if recycle != nil {
+			recycle(body)
+		}
 		return nil
 	}
-	return e.send(ctx, body)
+	return e.send(ctx, body, recycle)
 }

@@ -53,6 +53,13 @@ func (s *splitter) try(start, n int) (body []byte, ok bool, err error) {
 	return body, s.limit <= 0 || len(body) <= s.limit, nil
 }
 
+// recycle hands a body that is not sent back to the encoder's pool.
+func (s *splitter) recycle(body []byte) {
+	if body != nil {
+		recycleBody(s.batch, body)
+	}
+}
+
 // next returns the next chunk. An item that cannot be sent alone is skipped
 // and reported with an error wrapping errItemTooLarge or errItemNotEncoded.
 func (s *splitter) next() (chunk, error) {
@@ -62,20 +69,24 @@ func (s *splitter) next() (chunk, error) {
 		remaining = min(remaining, s.maxRun)
 	}
 
-	// Double the run while it can be sent.
+	// Double the run while it can be sent. Every body tried and not kept
+	// goes back to the encoder's pool.
 	lo, hi := 0, remaining+1 // lo items can be sent, hi cannot (remaining+1: unknown)
-	var loBody, firstBody []byte
+	var loBody []byte
+	var firstLen int
 	var firstErr error
 	for n := 1; ; n *= 2 {
 		n = min(n, remaining)
 		body, ok, err := s.try(start, n)
 		if n == 1 {
-			firstBody, firstErr = body, err
+			firstLen, firstErr = len(body), err
 		}
 		if !ok {
+			s.recycle(body)
 			hi = n
 			break
 		}
+		s.recycle(loBody)
 		lo, loBody = n, body
 		if n == remaining {
 			break
@@ -85,8 +96,10 @@ func (s *splitter) next() (chunk, error) {
 	for hi <= remaining && hi-lo > 1 {
 		mid := lo + (hi-lo)/2
 		if body, ok, _ := s.try(start, mid); ok {
+			s.recycle(loBody)
 			lo, loBody = mid, body
 		} else {
+			s.recycle(body)
 			hi = mid
 		}
 	}
@@ -97,7 +110,7 @@ func (s *splitter) next() (chunk, error) {
 			return chunk{}, fmt.Errorf("%w: %s cannot be encoded, it was dropped: %w", errItemNotEncoded, s.items.Describe(start), firstErr)
 		}
 		return chunk{}, fmt.Errorf("%w: %s alone encodes to a %d-byte request, over max_request_body_size of %d bytes; it was dropped",
-			errItemTooLarge, s.items.Describe(start), len(firstBody), s.limit)
+			errItemTooLarge, s.items.Describe(start), firstLen, s.limit)
 	}
 	s.pos = start + lo
 	return chunk{start: start, end: start + lo, body: loBody}, nil

@@ -2,7 +2,10 @@
 // writes JSON by hand: the receiver's normalizer and the exporter's rows.
 package jsonstr // import "github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 const hexDigits = "0123456789abcdef"
 
@@ -19,8 +22,27 @@ func Append(b []byte, s string) []byte {
 func AppendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
-		// Most text is plain ASCII: skip it eight bytes at a time.
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
+		// Most text is plain ASCII: skip it eight bytes at a time, and go
+		// straight to the first byte of a word that needs care. The test is
+		// written out here: as a function it is too large to be inlined,
+		// and a call per word costs more than the test.
+		for i+8 <= len(s) {
+			// x holds s[i:i+8], s[i] in the lowest byte. m marks, in the
+			// high bit of each byte, control characters, quotes,
+			// backslashes and bytes of 0x80 or more. A borrow can mark a
+			// plain byte above a marked one, never one below it, so the
+			// lowest mark is exact.
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			quote := x ^ ('"' * ones)      // a zero byte where s has '"'
+			backslash := x ^ ('\\' * ones) // and where it has '\\'
+			m := ((x - 0x20*ones) |        // a byte below 0x20
+				(quote-ones)&^quote | (backslash-ones)&^backslash |
+				x) & highs // a byte of 0x80 or more
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
 		}
 		if i >= len(s) {
@@ -72,17 +94,3 @@ const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 )
-
-// plain8 reports whether the eight bytes of s are ASCII that a JSON string
-// carries as they are: no control character, quote or backslash.
-func plain8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	quote := x ^ ('"' * ones)
-	backslash := x ^ ('\\' * ones)
-	special := (x - 0x20*ones) | // a byte below 0x20
-		(quote-ones) & ^quote | // a zero byte in quote: a '"'
-		(backslash-ones) & ^backslash | // a '\\'
-		x // a byte of 0x80 or more
-	return special&highs == 0
-}

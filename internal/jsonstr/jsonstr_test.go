@@ -67,3 +67,25 @@ func TestAppendRoundTrips(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out, &back))
 	assert.Equal(t, in, back)
 }
+
+// Two bytes that need care in one word, at every pair of positions: the
+// word test jumps to the first, and a borrow from it (a control character
+// before a space) does not hide or invent the second.
+func TestAppendStringFindsEveryPairOfSpecials(t *testing.T) {
+	specials := []string{"\x00", "\x1f", `"`, `\`, "é", "\xff", " "}
+	for _, first := range specials {
+		for _, second := range specials {
+			for i := range 10 {
+				for j := i + 1; j < 12; j++ {
+					s := []byte(strings.Repeat("a", 16))
+					s = append(append(append(s[:i:i], first...), strings.Repeat("b", j-i-1)...), second...)
+					s = append(s, strings.Repeat("c", 9)...)
+					out := Append(nil, string(s))
+					var got string
+					require.NoError(t, json.Unmarshal(out, &got), "%q encoded as %s", s, out)
+					assert.Equal(t, string([]rune(string(s))), got, "%q: U+FFFD for each bad byte", s)
+				}
+			}
+		}
+	}
+}

@@ -29,6 +29,14 @@ type Batch interface {
 	Encode(from, to int) ([]byte, error)
 }
 
+// Recycler is implemented by a Batch whose bodies come from a pool. A body
+// handed to Recycle is never read again by whoever handed it, and its
+// memory is reused for another body; a body that is not handed back is
+// left to the garbage collector.
+type Recycler interface {
+	Recycle(body []byte)
+}
+
 // Items is a batch of spans, log records or data points as a list.
 type Items interface {
 	// Len is the number of items.

@@ -1,15 +1,18 @@
-// Package otlp encodes batches as OTLP requests, JSON or protobuf, exactly
-// as pdata writes them.
+// Package otlp encodes batches as OTLP requests: JSON with the writer of
+// package otlpjson, into pooled buffers, and protobuf with pdata's
+// marshaler.
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp"
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding/otlp/otlpjson"
 )
 
 const (
@@ -21,9 +24,13 @@ const (
 type Encoder struct {
 	contentType string
 	testBody    []byte
+	json        bool
 	traces      ptrace.Marshaler
 	logs        plog.Marshaler
 	metrics     pmetric.Marshaler
+	// The JSON bytes per span, log record and data point of the last body,
+	// to size a buffer the pool does not have.
+	spanSize, recordSize, pointSize atomic.Int64
 }
 
 var _ encoding.Encoder = (*Encoder)(nil)
@@ -34,9 +41,7 @@ func NewJSON() *Encoder {
 		contentType: contentTypeJSON,
 		// An OTLP JSON request without data.
 		testBody: []byte("{}"),
-		traces:   &ptrace.JSONMarshaler{},
-		logs:     &plog.JSONMarshaler{},
-		metrics:  &pmetric.JSONMarshaler{},
+		json:     true,
 	}
 }
 
@@ -63,7 +68,15 @@ func (e *Encoder) TestBody() []byte { return e.testBody }
 
 // Traces encodes runs of spans as OTLP trace requests.
 func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
-	return batch(func(from, to int) ([]byte, error) {
+	if e.json {
+		return jsonBatch{size: &e.spanSize, write: func(b []byte, from, to int) []byte {
+			if from == 0 && to == t.Len() {
+				return otlpjson.AppendTraces(b, t.Data())
+			}
+			return otlpjson.AppendSpans(b, t.Data(), from, to)
+		}}
+	}
+	return protoBatch(func(from, to int) ([]byte, error) {
 		td := t.Data()
 		if from != 0 || to != t.Len() {
 			td = t.Slice(from, to)
@@ -78,7 +91,15 @@ func (e *Encoder) Traces(t *encoding.Traces) encoding.Batch {
 
 // Logs encodes runs of log records as OTLP logs requests.
 func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
-	return batch(func(from, to int) ([]byte, error) {
+	if e.json {
+		return jsonBatch{size: &e.recordSize, write: func(b []byte, from, to int) []byte {
+			if from == 0 && to == l.Len() {
+				return otlpjson.AppendLogs(b, l.Data())
+			}
+			return otlpjson.AppendLogRecords(b, l.Data(), from, to)
+		}}
+	}
+	return protoBatch(func(from, to int) ([]byte, error) {
 		ld := l.Data()
 		if from != 0 || to != l.Len() {
 			ld = l.Slice(from, to)
@@ -93,7 +114,15 @@ func (e *Encoder) Logs(l *encoding.Logs) encoding.Batch {
 
 // Metrics encodes runs of data points as OTLP metrics requests.
 func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
-	return batch(func(from, to int) ([]byte, error) {
+	if e.json {
+		return jsonBatch{size: &e.pointSize, write: func(b []byte, from, to int) []byte {
+			if from == 0 && to == m.Len() {
+				return otlpjson.AppendMetrics(b, m.Data())
+			}
+			return otlpjson.AppendDataPoints(b, m.Data(), from, to)
+		}}
+	}
+	return protoBatch(func(from, to int) ([]byte, error) {
 		md := m.Data()
 		if from != 0 || to != m.Len() {
 			md = m.Slice(from, to)
@@ -106,7 +135,28 @@ func (e *Encoder) Metrics(m *encoding.Metrics) encoding.Batch {
 	})
 }
 
-// batch adapts a function to encoding.Batch.
-type batch func(from, to int) ([]byte, error)
+// protoBatch adapts a function to encoding.Batch.
+type protoBatch func(from, to int) ([]byte, error)
 
-func (b batch) Encode(from, to int) ([]byte, error) { return b(from, to) }
+func (p protoBatch) Encode(from, to int) ([]byte, error) { return p(from, to) }
+
+// jsonBatch writes runs of items into pooled buffers: writing OTLP JSON
+// cannot fail.
+type jsonBatch struct {
+	size  *atomic.Int64 // bytes per item of the last body
+	write func(b []byte, from, to int) []byte
+}
+
+var _ encoding.Recycler = jsonBatch{}
+
+func (j jsonBatch) Encode(from, to int) ([]byte, error) {
+	n := int64(to - from)
+	b := j.write(getBuffer(int(n*j.size.Load()*9/8)), from, to)
+	if n > 0 {
+		j.size.Store(int64(len(b)) / n)
+	}
+	return b, nil
+}
+
+// Recycle returns a body to the pool.
+func (jsonBatch) Recycle(body []byte) { putBuffer(body) }
