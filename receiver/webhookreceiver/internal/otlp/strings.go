@@ -1,0 +1,208 @@
+package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
+)
+
+// Strings are copied once, never aliased to the body: the body's buffer is
+// pooled and reused by the next request, and a string kept by a processor
+// downstream (a dimension value, a cache key) would otherwise pin a whole
+// request body. Short strings, which repeat from span to span (attribute
+// keys, model names, "chat"), come from a small table per decoder instead
+// of a new copy each time.
+
+// internMax is the longest string a table keeps.
+const internMax = 64
+
+const internSlots = 1024
+
+// internTable is a direct-mapped cache of strings by their bytes: a hit
+// costs no allocation, a miss replaces the slot.
+type internTable struct {
+	slots *[internSlots]string
+}
+
+func (t *internTable) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > internMax {
+		return string(b)
+	}
+	if t.slots == nil {
+		t.slots = new([internSlots]string)
+	}
+	slot := &t.slots[internHash(b)]
+	if *slot == view(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
+}
+
+// internHash mixes the length and the first and last eight bytes.
+func internHash(b []byte) uint64 {
+	var x uint64
+	if len(b) >= 8 {
+		x = binary.LittleEndian.Uint64(b) ^ binary.LittleEndian.Uint64(b[len(b)-8:])*0x9e3779b97f4a7c15
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x ^= uint64(len(b)) << 56
+	x *= 0xff51afd7ed558ccd
+	return x >> (64 - 10)
+}
+
+// textRef is a string of the body that becomes a Go string only when it is
+// put into pdata: attribute scratch entries hold no pointers, so copying
+// them costs no write barrier.
+type textRef struct {
+	off, n int32
+	how    textHow
+}
+
+// textHow is how to read a text: the jsontok.StrInfo of a string's raw
+// text (Escaped, BadUTF8, or 0: the bytes as they are), or howJSON.
+type textHow uint8
+
+// howJSON is JSON text kept as text (invalid UTF-8 still replaced).
+const howJSON textHow = 1 << 7
+
+// strRef refers to the string Str just returned.
+func (d *decoder) strRef(raw []byte, info jsontok.StrInfo) textRef {
+	return textRef{off: int32(d.r.Pos() - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}
+}
+
+// jsonRef refers to the value text SkipRaw or Num just returned.
+func (d *decoder) jsonRef(text []byte) textRef {
+	return textRef{off: int32(d.r.Pos() - len(text)), n: int32(len(text)), how: howJSON}
+}
+
+// bytesOf is the text t refers to, valid until the next call: for parsing.
+func (d *decoder) bytesOf(t textRef) []byte {
+	raw := d.r.Buf()[t.off : t.off+t.n]
+	if t.how != 0 && t.how != howJSON {
+		return d.textOf(raw, jsontok.StrInfo(t.how))
+	}
+	return raw
+}
+
+// make is the Go string t refers to, from table when it is short.
+func (d *decoder) make(t textRef, table *internTable) string {
+	raw := d.r.Buf()[t.off : t.off+t.n]
+	switch t.how {
+	case 0:
+	case howJSON:
+		if !d.strict && !utf8.Valid(raw) {
+			return string(bytes.ToValidUTF8(raw, []byte("\uFFFD")))
+		}
+	default:
+		return d.strOf(raw, jsontok.StrInfo(t.how), table)
+	}
+	return table.get(raw)
+}
+
+// str is a string's text as a Go string.
+func (d *decoder) str(raw []byte, info jsontok.StrInfo) string {
+	return d.strOf(raw, info, &d.vals)
+}
+
+func (d *decoder) strOf(raw []byte, info jsontok.StrInfo, table *internTable) string {
+	if info == 0 {
+		return table.get(raw)
+	}
+	fix := info&jsontok.BadUTF8 != 0 && !d.strict
+	if len(raw) > internMax {
+		// Unescaped into its own buffer, which the string then owns.
+		t := unescapeText(make([]byte, 0, len(raw)+len(raw)/8), raw, fix)
+		return unsafe.String(unsafe.SliceData(t), len(t))
+	}
+	d.text = unescapeText(d.text[:0], raw, fix)
+	return table.get(d.text)
+}
+
+// textOf is a string's text, valid until the next call: for parsing it.
+func (d *decoder) textOf(raw []byte, info jsontok.StrInfo) []byte {
+	if info == 0 {
+		return raw
+	}
+	d.text = unescapeText(d.text[:0], raw, info&jsontok.BadUTF8 != 0 && !d.strict)
+	return d.text
+}
+
+// unescapeText appends a string's text as pdata's decoder (json-iterator)
+// reads it: a \u escape of half a surrogate pair consumes the \u escape
+// after it, valid or not, and each half that is not part of a pair becomes
+// U+FFFD. With fixUTF8, each run of bytes that are not UTF-8 becomes one
+// U+FFFD, as bytes.ToValidUTF8 of the body would make it.
+func unescapeText(dst, raw []byte, fixUTF8 bool) []byte {
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\\')
+		if i < 0 {
+			return appendText(dst, raw, fixUTF8)
+		}
+		dst = appendText(dst, raw[:i], fixUTF8)
+		raw = raw[i:]
+		if len(raw) < 2 {
+			return dst
+		}
+		if c, ok := jsontok.Simple(raw[1]); ok {
+			dst = append(dst, c)
+			raw = raw[2:]
+			continue
+		}
+		r, ok := jsontok.U4(raw)
+		if !ok {
+			return dst
+		}
+		raw = raw[6:]
+		if !utf16.IsSurrogate(r) {
+			dst = utf8.AppendRune(dst, r)
+			continue
+		}
+		r2, ok := jsontok.U4(raw)
+		if !ok {
+			// Not followed by a \u escape: the next bytes are read as they are.
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+			continue
+		}
+		raw = raw[6:]
+		if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+			dst = utf8.AppendRune(dst, pair)
+			continue
+		}
+		dst = utf8.AppendRune(dst, utf8.RuneError)
+		dst = utf8.AppendRune(dst, r2) // a surrogate becomes U+FFFD
+	}
+	return dst
+}
+
+func appendText(dst, b []byte, fixUTF8 bool) []byte {
+	if !fixUTF8 || utf8.Valid(b) {
+		return append(dst, b...)
+	}
+	return append(dst, bytes.ToValidUTF8(b, []byte("\uFFFD"))...)
+}
+
+// quote shows a sender's value in a message, shortened.
+func quote(s string) string {
+	const maxLen = 64
+	if len(s) > maxLen {
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return strconv.Quote(s)
+}
