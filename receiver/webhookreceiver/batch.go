@@ -1,7 +1,6 @@
 package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 
 import (
-	"encoding/hex"
 	"net/http"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pipeline"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/helicone"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
@@ -95,37 +95,23 @@ func (b *batch) count() int {
 	return b.logs.LogRecordCount()
 }
 
-// itemKeys returns the dedup key of each item, in walk order, namespaced by
-// sender, or nil when the items have no identity of their own (OTLP log
-// records) or the delivery's key stands for them (Helicone's one span).
-func (b *batch) itemKeys(sender string) []string {
+// itemKeys appends to dst the dedup key of each item, in walk order, in the
+// sender's namespaces sp, or nothing when the items have no identity of their
+// own (OTLP log records) or the delivery's key stands for them (Helicone's
+// one span). Spans have binary keys; senders that name their items (event
+// ids, itemIDs) text ones.
+func (b *batch) itemKeys(dst []dedup.Key, sp *keySpaces) []dedup.Key {
 	switch {
 	case b.itemIDs != nil:
-		keys := make([]string, len(b.itemIDs))
-		for i, id := range b.itemIDs {
-			keys[i] = sender + ":e:" + id
+		for _, id := range b.itemIDs {
+			dst = append(dst, dedup.TextKey(sp.event, id))
 		}
-		return keys
-	case b.signal == pipeline.SignalTraces && sender == senderOTLP:
-		keys := make([]string, 0, b.traces.SpanCount())
-		prefix := sender + ":s:"
-		var buf [48]byte // the hex of a trace ID and a span ID
-		rss := b.traces.ResourceSpans()
-		for i := 0; i < rss.Len(); i++ {
-			sss := rss.At(i).ScopeSpans()
-			for j := 0; j < sss.Len(); j++ {
-				spans := sss.At(j).Spans()
-				for k := 0; k < spans.Len(); k++ {
-					tid, sid := spans.At(k).TraceID(), spans.At(k).SpanID()
-					hex.Encode(buf[:32], tid[:])
-					hex.Encode(buf[32:48], sid[:])
-					keys = append(keys, prefix+string(buf[:]))
-				}
-			}
+	case b.signal == pipeline.SignalTraces && b.SpanKeys != nil:
+		for _, k := range b.SpanKeys {
+			dst = append(dst, dedup.SpanKey(sp.span, k.TraceID, k.SpanID))
 		}
-		return keys
 	}
-	return nil
+	return dst
 }
 
 // remove removes the items at the given walk-order positions (ascending),
