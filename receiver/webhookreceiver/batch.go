@@ -1,6 +1,7 @@
 package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -54,20 +55,27 @@ func encodingOf(format bodyFormat) otlp.Encoding {
 	return otlp.JSON
 }
 
+// decodeOTLPTraces decodes an OTLP traces body. With an error the batch
+// still tells how many spans the decoder had begun to read (Rejected).
 func decodeOTLPTraces(r *webhookReceiver, _ *route, req *request) (*batch, error) {
 	td, res, err := otlp.DecodeTraces(encodingOf(req.format), req.body, r.cfg.Lenient)
-	if err != nil {
-		return nil, err
-	}
-	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, nil
+	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, err
 }
 
 func decodeOTLPLogs(r *webhookReceiver, _ *route, req *request) (*batch, error) {
 	ld, res, err := otlp.DecodeLogs(encodingOf(req.format), req.body, r.cfg.Lenient)
-	if err != nil {
-		return nil, err
+	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, err
+}
+
+// refuseDecode counts a body its decoder refused as a whole as refused in
+// the receiver's obsreport: with the items the decoder had begun to read
+// when the batch tells them, else 0, so that the request itself is seen.
+func (r *webhookReceiver) refuseDecode(ctx context.Context, rt *route, format bodyFormat, b *batch, err error) {
+	n := 0
+	if b != nil {
+		n = b.Rejected
 	}
-	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, nil
+	r.endOp(r.startOp(ctx, rt.signal), rt.signal, format, n, err)
 }
 
 func decodeOpenRouterEvents(_ *webhookReceiver, _ *route, req *request) (*batch, error) {
