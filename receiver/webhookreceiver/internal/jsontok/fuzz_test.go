@@ -28,6 +28,25 @@ func FuzzReader(f *testing.F) {
 		}
 		var r Reader
 		r.Reset(body, 10000)
+		// The reads ahead agree with the reads.
+		switch r.Peek() {
+		case String:
+			raw, info, next, ok := r.StrAt(r.Pos())
+			var s Reader
+			s.Reset(body, 10000)
+			sraw, sinfo := s.Str()
+			require.True(t, ok)
+			require.Equal(t, sraw, raw)
+			require.Equal(t, sinfo, info)
+			require.Equal(t, s.Pos(), next)
+		case Number:
+			tok, next, ok := r.NumAt(r.Pos())
+			var s Reader
+			s.Reset(body, 10000)
+			require.True(t, ok)
+			require.Equal(t, s.Num(), tok)
+			require.Equal(t, s.Pos(), next)
+		}
 		if r.Peek() == String {
 			raw, info := r.Str()
 			var want string

@@ -18,76 +18,152 @@ const (
 func special(x uint64) uint64 {
 	q := x ^ (ones * '"')
 	bs := x ^ (ones * '\\')
-	return ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ones*0x20) &^ x) | x
+	return (((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - ones*0x20) | x) & highs
 }
 
-// scanString reads the string at r.pos (its opening quote) and returns its
-// raw text.
-func (r *Reader) scanString() ([]byte, StrInfo, bool) {
-	b := r.buf
-	start := r.pos + 1
+// Why a string scan stopped short of its closing quote.
+const (
+	endOfInput = iota + 1
+	endInEscape
+	badEscape
+	badControl
+)
+
+var scanErrors = [...]string{
+	endOfInput:  "unexpected end of input in string literal",
+	endInEscape: "unexpected end of input in string escape code",
+	badEscape:   "invalid character in string escape code",
+	badControl:  "invalid character in string literal",
+}
+
+// scanStr scans the string whose text starts at b[start] (after the opening
+// quote): it returns the offset of the closing quote, what the text holds
+// and its first byte that is not UTF-8 (or -1), or, for a string that is not
+// JSON, the offset of the offending byte and why.
+func scanStr(b []byte, start int) (end int, info StrInfo, bad, why int) {
 	i := start
-	var info StrInfo
+	bad = -1
 	for {
-		// Sixteen bytes a round while they are plain, then eight.
-		for i+16 <= len(b) {
-			m1 := special(binary.LittleEndian.Uint64(b[i:])) & highs
-			m2 := special(binary.LittleEndian.Uint64(b[i+8:])) & highs
-			if m1|m2 == 0 {
-				i += 16
-				continue
-			}
-			if m1 != 0 {
-				i += bits.TrailingZeros64(m1) >> 3
-			} else {
-				i += 8 + bits.TrailingZeros64(m2)>>3
-			}
-			goto found
-		}
 		for i+8 <= len(b) {
-			if m := special(binary.LittleEndian.Uint64(b[i:])) & highs; m != 0 {
+			if m := special(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
-				break
+				goto found
 			}
 			i += 8
 		}
+		for i < len(b) && b[i] >= 0x20 && b[i] < utf8.RuneSelf && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
 	found:
 		if i >= len(b) {
-			r.fail(len(b), "unexpected end of input in string literal")
-			return nil, 0, false
+			return len(b), info, bad, endOfInput
 		}
 		switch c := b[i]; {
 		case c == '"':
-			r.pos = i + 1
-			return b[start:i], info, true
+			return i, info, bad, 0
 		case c == '\\':
 			info |= Escaped
 			n := escapeLen(b[i+1:])
 			if n == 0 {
 				if i+1 >= len(b) {
-					r.fail(len(b), "unexpected end of input in string escape code")
-				} else {
-					r.fail(i+1, "invalid character in string escape code")
+					return len(b), info, bad, endInEscape
 				}
-				return nil, 0, false
+				return i + 1, info, bad, badEscape
 			}
 			i += 1 + n
 		case c < 0x20:
-			r.fail(i, "invalid character in string literal")
-			return nil, 0, false
-		case c < utf8.RuneSelf:
-			i++
+			return i, info, bad, badControl
 		default:
 			rn, size := utf8.DecodeRune(b[i:])
 			if rn == utf8.RuneError && size == 1 {
 				info |= BadUTF8
-				if r.badUTF8 < 0 {
-					r.badUTF8 = i
+				if bad < 0 {
+					bad = i
 				}
 			}
 			i += size
 		}
 	}
+}
+
+// scanString reads the string at r.pos (its opening quote) and returns its
+// raw text.
+func (r *Reader) scanString() ([]byte, StrInfo, bool) {
+	start := r.pos + 1
+	end, info, bad, why := scanStr(r.buf, start)
+	if why != 0 {
+		r.fail(end, scanErrors[why])
+		return nil, 0, false
+	}
+	if bad >= 0 && r.badUTF8 < 0 {
+		r.badUTF8 = bad
+	}
+	r.pos = end + 1
+	return r.buf[start:end], info, true
+}
+
+// StrAt reads ahead, without moving: the string whose opening quote is at
+// b[i]. ok is false for anything else; the caller then reads the value the
+// ordinary way, which reports the error.
+func (r *Reader) StrAt(i int) (raw []byte, info StrInfo, next int, ok bool) {
+	if i >= len(r.buf) || r.buf[i] != '"' {
+		return nil, 0, 0, false
+	}
+	end, info, bad, why := scanStr(r.buf, i+1)
+	if why != 0 {
+		return nil, 0, 0, false
+	}
+	if bad >= 0 && r.badUTF8 < 0 {
+		r.badUTF8 = bad
+	}
+	return r.buf[i+1 : end], info, end + 1, true
+}
+
+// NumAt reads ahead, without moving, the number that starts at b[i].
+func (r *Reader) NumAt(i int) (tok []byte, next int, ok bool) {
+	b := r.buf
+	j := i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	switch {
+	case j >= len(b):
+		return nil, 0, false
+	case b[j] == '0':
+		j++
+	case '1' <= b[j] && b[j] <= '9':
+		j = digits(b, j+1)
+	default:
+		return nil, 0, false
+	}
+	if j < len(b) && b[j] == '.' {
+		k := digits(b, j+1)
+		if k == j+1 {
+			return nil, 0, false
+		}
+		j = k
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		k := digits(b, j)
+		if k == j {
+			return nil, 0, false
+		}
+		j = k
+	}
+	return b[i:j], j, true
+}
+
+// Seek moves to next, the offset a read ahead (StrAt, NumAt, HasAt)
+// returned, at the same depth: the caller read a value whole.
+func (r *Reader) Seek(next int) { r.pos = next }
+
+// HasAt reports whether lit is at b[i].
+func (r *Reader) HasAt(i int, lit string) bool {
+	return i+len(lit) <= len(r.buf) && string(r.buf[i:i+len(lit)]) == lit
 }
 
 // escapeLen is the length of the valid escape code at the start of b (after
