@@ -2,7 +2,6 @@ package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webh
 
 import (
 	"math"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -49,6 +48,10 @@ func (d *decoder) keyValues() {
 		// A missing key is the empty key, and null an empty attribute, as
 		// pdata reads them.
 		var e kv
+		if d.fastKV(&e) {
+			d.stack = append(d.stack, e)
+			continue
+		}
 		switch d.r.Peek() {
 		case jsontok.Object:
 			if !d.r.BeginObject() {
@@ -81,6 +84,67 @@ func (d *decoder) keyValues() {
 		d.stack = append(d.stack, e)
 	}
 	d.index(-1)
+}
+
+// fastKV reads an attribute written as OTLP encoders write one,
+// {"key":"k","value":{"stringValue":"v"}} (or intValue, doubleValue,
+// boolValue) with nothing between the tokens, and reports whether it did.
+// Anything else it leaves unread, to keyValues' general path, which reads
+// the same attributes the same way.
+func (d *decoder) fastKV(e *kv) bool {
+	r := &d.r
+	p := r.Pos()
+	if !r.HasAt(p, `{"key":`) || r.Depth()+2 > MaxJSONDepth {
+		return false
+	}
+	key, kinfo, p, ok := r.StrAt(p + 7)
+	if !ok || !r.HasAt(p, `,"value":{"`) {
+		return false
+	}
+	p += 10
+	var v value
+	switch {
+	case r.HasAt(p, `"stringValue":`):
+		raw, info, next, ok := r.StrAt(p + 14)
+		if !ok {
+			return false
+		}
+		v = value{kind: vStr, s: textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}}
+		p = next
+	case r.HasAt(p, `"intValue":`):
+		raw, info, next, ok := r.StrAt(p + 11)
+		if !ok || info != 0 {
+			return false
+		}
+		i, ok := parseInt(raw)
+		if !ok {
+			return false
+		}
+		v, p = intValue(i), next
+	case r.HasAt(p, `"doubleValue":`):
+		tok, next, ok := r.NumAt(p + 14)
+		if !ok {
+			return false
+		}
+		f, ok := parseFloat(tok)
+		if !ok {
+			return false
+		}
+		v, p = doubleValue(f), next
+	case r.HasAt(p, `"boolValue":true`):
+		v, p = boolValue(true), p+16
+	case r.HasAt(p, `"boolValue":false`):
+		v, p = boolValue(false), p+17
+	default:
+		return false
+	}
+	if !r.HasAt(p, `}}`) {
+		return false
+	}
+	e.key = textRef{off: int32(r.Pos() + 8), n: int32(len(key)), how: textHow(kinfo)}
+	e.v = v
+	r.Seek(p + 2)
+	return true
 }
 
 // readKey is readString for attribute keys.
@@ -124,11 +188,11 @@ func (d *decoder) putAll(m pcommon.Map, entries []kv, genaiRepairs bool) {
 }
 
 func (d *decoder) put(m pcommon.Map, e *kv, genaiRepairs bool) {
-	key := d.make(e.key, &d.keys)
+	key, meta := d.makeKey(e.key)
 	v := &e.v
 	switch v.kind {
 	case vStr:
-		if genaiRepairs && strings.HasPrefix(key, "gen_ai.") && d.putGenAI(m, key, v.s) {
+		if genaiRepairs && meta&metaGenAI != 0 && d.putGenAI(m, key, v.s) {
 			return
 		}
 		m.PutStr(key, d.make(v.s, &d.vals))
@@ -147,6 +211,17 @@ func (d *decoder) put(m pcommon.Map, e *kv, genaiRepairs bool) {
 	default:
 		m.PutEmpty(key)
 	}
+}
+
+// metaGenAI marks a key whose string value the lenient walk may convert.
+const metaGenAI = 1
+
+// keyMeta is what the decoder needs to know of an attribute key.
+func keyMeta(key string) uint8 {
+	if key == genai.AttrFinishReasons || genai.NumericKind(key) != genai.NotNumeric {
+		return metaGenAI
+	}
+	return 0
 }
 
 // putGenAI puts a GenAI attribute that is a number by definition, or

@@ -70,6 +70,7 @@ const maxPooledScratch = 1 << 20
 
 func getDecoder(body []byte, strict bool, repairs *RepairCounts) *decoder {
 	d := decoderPool.Get().(*decoder)
+	d.keys.keys = true
 	d.r.Reset(body, MaxJSONDepth)
 	d.strict, d.repairs = strict, repairs
 	return d

@@ -3,6 +3,8 @@ package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webh
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -24,28 +26,48 @@ const internMax = 64
 const internSlots = 1024
 
 // internTable is a direct-mapped cache of strings by their bytes: a hit
-// costs no allocation, a miss replaces the slot.
+// costs no allocation, a miss replaces the slot. A table of attribute keys
+// also keeps what the lenient walk needs to know of each (keyMeta).
 type internTable struct {
-	slots *[internSlots]string
+	slots *[internSlots]internSlot
+	keys  bool
+}
+
+type internSlot struct {
+	s    string
+	meta uint8
 }
 
 func (t *internTable) get(b []byte) string {
+	s, _ := t.getMeta(b)
+	return s
+}
+
+func (t *internTable) getMeta(b []byte) (string, uint8) {
 	if len(b) == 0 {
-		return ""
+		return "", 0
 	}
 	if len(b) > internMax {
-		return string(b)
+		s := string(b)
+		return s, t.metaOf(s)
 	}
 	if t.slots == nil {
-		t.slots = new([internSlots]string)
+		t.slots = new([internSlots]internSlot)
 	}
 	slot := &t.slots[internHash(b)]
-	if *slot == view(b) {
-		return *slot
+	if slot.s == view(b) {
+		return slot.s, slot.meta
 	}
 	s := string(b)
-	*slot = s
-	return s
+	*slot = internSlot{s: s, meta: t.metaOf(s)}
+	return s, slot.meta
+}
+
+func (t *internTable) metaOf(s string) uint8 {
+	if !t.keys {
+		return 0
+	}
+	return keyMeta(s)
 }
 
 // internHash mixes the length and the first and last eight bytes.
@@ -97,6 +119,16 @@ func (d *decoder) bytesOf(t textRef) []byte {
 	return raw
 }
 
+// makeKey is make for attribute keys, with their keyMeta.
+func (d *decoder) makeKey(t textRef) (string, uint8) {
+	raw := d.r.Buf()[t.off : t.off+t.n]
+	if t.how != 0 && t.how != howJSON {
+		d.text = unescapeText(d.text[:0], raw, t.how&textHow(jsontok.BadUTF8) != 0 && !d.strict)
+		raw = d.text
+	}
+	return d.keys.getMeta(raw)
+}
+
 // make is the Go string t refers to, from table when it is short.
 func (d *decoder) make(t textRef, table *internTable) string {
 	raw := d.r.Buf()[t.off : t.off+t.n]
@@ -146,8 +178,11 @@ func (d *decoder) textOf(raw []byte, info jsontok.StrInfo) []byte {
 // U+FFFD. With fixUTF8, each run of bytes that are not UTF-8 becomes one
 // U+FFFD, as bytes.ToValidUTF8 of the body would make it.
 func unescapeText(dst, raw []byte, fixUTF8 bool) []byte {
+	if !fixUTF8 {
+		return unescapeFast(dst, raw)
+	}
 	for len(raw) > 0 {
-		i := bytes.IndexByte(raw, '\\')
+		i := backslash(raw)
 		if i < 0 {
 			return appendText(dst, raw, fixUTF8)
 		}
@@ -185,6 +220,78 @@ func unescapeText(dst, raw []byte, fixUTF8 bool) []byte {
 		dst = utf8.AppendRune(dst, r2) // a surrogate becomes U+FFFD
 	}
 	return dst
+}
+
+// unescapeFast is unescapeText without fixUTF8, in one pass that copies
+// eight bytes at a time between escapes. The text is never longer than the
+// raw text, so it is written in place after dst.
+func unescapeFast(dst, raw []byte) []byte {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	w := len(dst)
+	dst = slices.Grow(dst, len(raw))[:w+len(raw)]
+	i := 0
+	for i < len(raw) {
+		for i+8 <= len(raw) {
+			x := binary.LittleEndian.Uint64(raw[i:])
+			if y := x ^ (ones * '\\'); (y-ones)&^y&highs != 0 {
+				break
+			}
+			binary.LittleEndian.PutUint64(dst[w:], x)
+			i, w = i+8, w+8
+		}
+		for i < len(raw) && raw[i] != '\\' {
+			dst[w] = raw[i]
+			i, w = i+1, w+1
+		}
+		if i+1 >= len(raw) {
+			break
+		}
+		if c, ok := jsontok.Simple(raw[i+1]); ok {
+			dst[w] = c
+			i, w = i+2, w+1
+			continue
+		}
+		r, ok := jsontok.U4(raw[i:])
+		if !ok {
+			break
+		}
+		i += 6
+		if utf16.IsSurrogate(r) {
+			if r2, ok := jsontok.U4(raw[i:]); ok {
+				i += 6
+				if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+					r = pair
+				} else {
+					w += utf8.EncodeRune(dst[w:], utf8.RuneError)
+					r = r2 // a surrogate becomes U+FFFD
+				}
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		w += utf8.EncodeRune(dst[w:], r)
+	}
+	return dst[:w]
+}
+
+// backslash is the offset of the first '\\' in b, or -1: eight bytes at a
+// time, since the escapes of JSON inside a string (a prompt) are a few
+// bytes apart, where bytes.IndexByte costs more than the search.
+func backslash(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:]) ^ (ones * '\\')
+		if m := (x - ones) &^ x & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '\\' {
+			return i
+		}
+	}
+	return -1
 }
 
 func appendText(dst, b []byte, fixUTF8 bool) []byte {
