@@ -13,22 +13,28 @@ import (
 // before they were binary, so their state carries over.
 type Key struct {
 	space string
-	text  string
+	id    keyID
+}
+
+// keyID is a key within its namespace: what the caches of one namespace
+// (lru.go) are keyed by.
+type keyID struct {
 	bin   [24]byte
+	text  string
 	isBin bool
 }
 
 // SpanKey is the key of a span in space.
 func SpanKey(space string, traceID [16]byte, spanID [8]byte) Key {
-	k := Key{space: space, isBin: true}
-	copy(k.bin[:16], traceID[:])
-	copy(k.bin[16:], spanID[:])
+	k := Key{space: space, id: keyID{isBin: true}}
+	copy(k.id.bin[:16], traceID[:])
+	copy(k.id.bin[16:], spanID[:])
 	return k
 }
 
 // TextKey is the key of a text id in space, such as a delivery's webhook-id
 // in "otlp:d:" or an event id in "openrouter_events:e:".
-func TextKey(space, id string) Key { return Key{space: space, text: id} }
+func TextKey(space, id string) Key { return Key{space: space, id: keyID{text: id}} }
 
 // ParseKey is the text key of s, "<sender>:<kind>:<id>": its namespace is s
 // up to its second ':'.
@@ -48,11 +54,11 @@ func (k Key) Space() string { return k.space }
 // String is the key as the storage and redis backends store it: the
 // namespace, then the text id or the hex of the binary one.
 func (k Key) String() string {
-	if !k.isBin {
-		return k.space + k.text
+	if !k.id.isBin {
+		return k.space + k.id.text
 	}
-	b := make([]byte, len(k.space)+2*len(k.bin))
+	b := make([]byte, len(k.space)+2*len(k.id.bin))
 	copy(b, k.space)
-	hex.Encode(b[len(k.space):], k.bin[:])
+	hex.Encode(b[len(k.space):], k.id.bin[:])
 	return string(b)
 }

@@ -23,10 +23,10 @@ func (m *memory) reserve(keys []Key, states []State, now int64) (hits, misses in
 	defer m.mu.Unlock()
 	for i, key := range keys {
 		c := m.spaces.of(key)
-		e, ok := c.Get(key)
+		e, ok := c.Get(key.id)
 		switch {
 		case !ok || e.expires <= now:
-			c.Add(key, entry{expires: expires})
+			c.Add(key.id, entry{expires: expires})
 			states[i] = New
 			misses++
 		case e.done:
