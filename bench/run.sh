@@ -40,7 +40,7 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 # Which phases to run, among receivers, exporters, overload, dedup.
 BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload dedup}"
 # Receiver and exporter phases.
-BENCH_SPANS="${BENCH_SPANS:-1 100}"                  # spans per request, one set of phases each
+BENCH_SPANS="${BENCH_SPANS:-1 50 100}"               # spans per request, one set of phases each
 BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 # Each phase is measured in BENCH_ROUNDS rounds of BENCH_DURATION, the
