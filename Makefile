@@ -35,7 +35,7 @@ GO_PACKAGES := ./...
 # submit a change to a decoder, a verifier or the OTLP JSON writer; commit what it finds under the
 # target's testdata/fuzz/ together with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
+FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
 
 .PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 

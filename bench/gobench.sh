@@ -2,6 +2,7 @@
 # Go benchmarks of the webhook receiver and exporter next to the stock
 # components, in the same run (`make bench BENCH_GO=1`, or alone):
 #
+#   BenchmarkDecode             pdata (ptrace.JSONUnmarshaler), ours, ours_strict: the OTLP JSON decoder alone
 #   BenchmarkReceiverInProcess  floor (ptrace.JSONUnmarshaler), ours, ours_bare
 #   BenchmarkReceiverHTTP       stock (otlp receiver), ours, ours_bare
 #   BenchmarkExporter           stock (otlp_http json), ours, ours_signed
@@ -9,7 +10,8 @@
 #   BenchmarkEncode             json, ndjson, template without HTTP
 #
 # It prints benchstat tables with -col /impl (every impl against the first of
-# its benchmark, with confidence intervals) and the median spans/s ratios.
+# its benchmark, with confidence intervals) and the median ratios of spans/s,
+# MB/s, CPU time and allocations per operation.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +22,7 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 BENCH_COUNT="${BENCH_COUNT:-6}"       # rounds, one run of each benchmark each (benchstat wants >= 6)
 BENCH_TIME="${BENCH_TIME:-1s}"        # -benchtime of each run
-BENCH_FILTER="${BENCH_FILTER:-Receiver|Exporter|Encode}"
+BENCH_FILTER="${BENCH_FILTER:-Decode|Receiver|Exporter|Encode}"
 BENCH_OUT="${BENCH_OUT:-$ROOT/build/bench/go-$(date +%Y%m%d-%H%M%S)}"
 BENCHSTAT_VERSION="${BENCHSTAT_VERSION:-v0.0.0-20260908200009-22c9c6c9d4da}"
 TOOLS="$ROOT/.tools/bin"
@@ -41,14 +43,15 @@ echo "results: $BENCH_OUT"
 # BENCH_COUNT rounds: on a shared machine a burst of load then hits all the
 # impls of a round alike instead of all the runs of one impl (-count=N would
 # run the N runs of a benchmark back to back).
-for pkg in receiver/webhookreceiver exporter/webhookexporter; do
+PKGS=(receiver/webhookreceiver/internal/otlp receiver/webhookreceiver exporter/webhookexporter)
+for pkg in "${PKGS[@]}"; do
 	go test -c -o "$BENCH_OUT/$(basename "$pkg").test" "./$pkg"
 done
 echo
-echo "== $BENCH_COUNT rounds of: go test -run=NONE -bench='$BENCH_FILTER' -benchmem -benchtime=$BENCH_TIME ./receiver/webhookreceiver ./exporter/webhookexporter"
+echo "== $BENCH_COUNT rounds of: go test -run=NONE -bench='$BENCH_FILTER' -benchmem -benchtime=$BENCH_TIME ${PKGS[*]/#/./}"
 for round in $(seq "$BENCH_COUNT"); do
 	echo "-- round $round"
-	for pkg in receiver/webhookreceiver exporter/webhookexporter; do
+	for pkg in "${PKGS[@]}"; do
 		name="$(basename "$pkg")"
 		(cd "$pkg" && "$BENCH_OUT/$name.test" -test.run=NONE -test.bench="$BENCH_FILTER" -test.benchmem \
 			-test.benchtime="$BENCH_TIME") | tee -a "$BENCH_OUT/$name.txt" | grep -E '^Benchmark' || true
@@ -57,7 +60,7 @@ done
 
 # A BENCH_FILTER may leave a package without results.
 results=()
-for name in webhookreceiver webhookexporter; do
+for name in otlp webhookreceiver webhookexporter; do
 	grep -q '^Benchmark' "$BENCH_OUT/$name.txt" 2>/dev/null || continue
 	results+=("$BENCH_OUT/$name.txt")
 	echo
@@ -65,5 +68,5 @@ for name in webhookreceiver webhookexporter; do
 	"$BENCHSTAT" -col /impl "$BENCH_OUT/$name.txt" | grep -v '^\(goos\|goarch\|pkg\|cpu\):'
 done
 echo
-echo "== median spans/s and ratio to the first impl (floor, stock or json)"
+echo "== medians and ratios to the first impl (pdata, floor, stock or json)"
 "$LOADGEN" goratios "${results[@]}"

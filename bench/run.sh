@@ -2,13 +2,14 @@
 # Load benchmark of the otelcol-webhook distribution (`make bench`).
 #
 #  1. Receivers: ONE collector (bench/config/receivers.yaml) with our webhook
-#     receiver (required_headers, Standard Webhooks signature, lenient, dedup)
-#     and the stock otlp receiver, each on its own port and pipeline
-#     (memory_limiter -> nop). vegeta, fed targets by bench/loadgen, drives
-#     each in turn with the same Broadcast-like bodies, every request with
-#     its own trace IDs and webhook-id, signed, at a fixed concurrency, for a
-#     bounded time (and optionally number of requests), in rounds that
-#     alternate the two.
+#     receiver as deployed for Broadcast (required_headers, and the defaults:
+#     lenient, dedup in memory), the same with a Standard Webhooks signature
+#     (every feature on), and the stock otlp receiver, each on its own port
+#     and pipeline (memory_limiter -> nop). vegeta, fed targets by
+#     bench/loadgen, drives each in turn with the same Broadcast-like bodies,
+#     every request with its own trace IDs and webhook-id, signed, at a fixed
+#     concurrency, for a bounded time (and optionally number of requests), in
+#     rounds whose order rotates.
 #  2. Exporters: ONE collector (bench/config/exporters.yaml), otlp receivers
 #     feeding our webhook exporter (plain and signed) and the stock otlp_http
 #     exporter (json), all sending to bench/sink.
@@ -39,7 +40,7 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 # Which phases to run, among receivers, exporters, overload, dedup.
 BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload dedup}"
 # Receiver and exporter phases.
-BENCH_SPANS="${BENCH_SPANS:-1 100}"                  # spans per request, one set of phases each
+BENCH_SPANS="${BENCH_SPANS:-1 50 100}"               # spans per request, one set of phases each
 BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 # Each phase is measured in BENCH_ROUNDS rounds of BENCH_DURATION, the
@@ -171,32 +172,25 @@ want() { [[ " $BENCH_PHASES " == *" $1 "* ]]; }
 
 # 1. Receivers.
 RECEIVER_FILES=() RECEIVER_RATIOS=()
-ours_phase() {
-	phase "ours-$1" "http://127.0.0.1:$BENCH_OURS_PORT/v1/traces" "$1" \
-		-counters 'otelcol_receiver_accepted_spans{receiver="webhook"},otelcol_receiver_refused_spans{receiver="webhook"}'
-	RECEIVER_FILES+=("$BENCH_OUT/ours-$1.r$ROUND.json")
-}
-stock_phase() {
-	phase "stock-$1" "http://127.0.0.1:$BENCH_STOCK_PORT/v1/traces" "$1" \
-		-counters 'otelcol_receiver_accepted_spans{receiver="otlp"},otelcol_receiver_refused_spans{receiver="otlp"}'
-	RECEIVER_FILES+=("$BENCH_OUT/stock-$1.r$ROUND.json")
+receiver_phase() { # receiver_phase LABEL PORT RECEIVER SPANS
+	phase "$1-$4" "http://127.0.0.1:$2/v1/traces" "$4" \
+		-counters "otelcol_receiver_accepted_spans{receiver=\"$3\"},otelcol_receiver_refused_spans{receiver=\"$3\"}"
+	RECEIVER_FILES+=("$BENCH_OUT/$1-$4.r$ROUND.json")
 }
 receivers() {
-	log "receivers: webhook (all features) vs otlp (HTTP/JSON), concurrency $BENCH_CONCURRENCY, $BENCH_ROUNDS x $BENCH_DURATION each"
+	log "receivers: webhook (required header, defaults), webhook/signed (all features) vs otlp (HTTP/JSON), concurrency $BENCH_CONCURRENCY, $BENCH_ROUNDS x $BENCH_DURATION each"
 	start_collector receivers.yaml receivers
-	local spans
+	local spans i p phases=("ours $BENCH_OURS_PORT webhook" "signed $BENCH_SIGNED_PORT webhook/signed" "stock $BENCH_STOCK_PORT otlp")
 	for spans in $BENCH_SPANS; do
 		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
-			# ABAB: the order alternates every round.
-			if ((ROUND % 2 == 1)); then
-				ours_phase "$spans"
-				stock_phase "$spans"
-			else
-				stock_phase "$spans"
-				ours_phase "$spans"
-			fi
+			# The order rotates every round.
+			for ((i = 0; i < ${#phases[@]}; i++)); do
+				p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
+				# shellcheck disable=SC2086 # label, port and receiver
+				receiver_phase $p "$spans"
+			done
 		done
-		RECEIVER_RATIOS+=("-ratio" "ours-$spans/stock-$spans")
+		RECEIVER_RATIOS+=("-ratio" "ours-$spans/stock-$spans" "-ratio" "signed-$spans/stock-$spans")
 	done
 	ROUND=1
 	stop "$COLLECTOR_PID"

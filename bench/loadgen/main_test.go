@@ -131,3 +131,31 @@ func TestBodyRing(t *testing.T) {
 		}
 	}
 }
+
+func TestGoRatios(t *testing.T) {
+	out := t.TempDir() + "/bench.txt"
+	text := `BenchmarkDecode/spans=100/impl=pdata-2   100  2000000 ns/op  120.00 MB/s  2000000 cpu-ns/op  50000 spans/s  640000 B/op  16702 allocs/op
+BenchmarkDecode/spans=100/impl=ours-2    100   800000 ns/op  300.00 MB/s   800000 cpu-ns/op 125000 spans/s  226000 B/op   3210 allocs/op
+BenchmarkDecode/spans=100/impl=pdata-2   100  2000000 ns/op  120.00 MB/s  2200000 cpu-ns/op  50000 spans/s  640000 B/op  16702 allocs/op
+BenchmarkDecode/spans=100/impl=ours-2    100   800000 ns/op  300.00 MB/s   880000 cpu-ns/op 125000 spans/s  226000 B/op   3210 allocs/op
+BenchmarkOther/impl=a-2 10 5 ns/op
+`
+	if err := os.WriteFile(out, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	r, w, _ := os.Pipe()
+	os.Stdout = w
+	err := goRatiosCmd([]string{out})
+	_ = w.Close()
+	os.Stdout = stdout
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(r)
+	for _, want := range []string{"Decode/spans=100  ours  2  125000  2.50x  300  2.50x  840000  0.40x  3210  0.19x"} {
+		if !strings.Contains(strings.Join(strings.Fields(string(got)), "  "), want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -187,25 +187,39 @@ func RepairValue(key string, v pcommon.Value) bool {
 	if key == AttrFinishReasons {
 		return repairFinishReasons(v)
 	}
-	kind := NumericKind(key)
-	if kind == NotNumeric {
+	switch i, f, t := RepairNumber(key, v.Str()); t {
+	case pcommon.ValueTypeInt:
+		v.SetInt(i)
+	case pcommon.ValueTypeDouble:
+		v.SetDouble(f)
+	default:
 		return false
 	}
-	s := strings.TrimSpace(v.Str())
+	return true
+}
+
+// RepairNumber is what RepairValue makes of the text s of the attribute
+// key: an int (t is ValueTypeInt), a double (ValueTypeDouble), or nothing
+// (ValueTypeEmpty) when key is not a number by definition or s does not
+// parse. Decoders call it before they make a string of s.
+func RepairNumber(key, s string) (i int64, f float64, t pcommon.ValueType) {
+	kind := NumericKind(key)
+	if kind == NotNumeric {
+		return 0, 0, pcommon.ValueTypeEmpty
+	}
+	s = strings.TrimSpace(s)
 	if kind != Double {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			v.SetInt(i)
-			return true
+			return i, 0, pcommon.ValueTypeInt
 		}
 		if kind == Int {
-			return false
+			return 0, 0, pcommon.ValueTypeEmpty
 		}
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		v.SetDouble(f)
-		return true
+		return 0, f, pcommon.ValueTypeDouble
 	}
-	return false
+	return 0, 0, pcommon.ValueTypeEmpty
 }
 
 func repairFinishReasons(v pcommon.Value) bool {

@@ -1,7 +1,7 @@
 package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 
 import (
-	"encoding/hex"
+	"context"
 	"net/http"
 	"time"
 
@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pipeline"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/helicone"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
@@ -58,20 +59,27 @@ func encodingOf(format bodyFormat) otlp.Encoding {
 	return otlp.JSON
 }
 
+// decodeOTLPTraces decodes an OTLP traces body. With an error the batch
+// still tells how many spans the decoder had begun to read (Rejected).
 func decodeOTLPTraces(r *webhookReceiver, _ *route, req *request) (*batch, error) {
 	td, res, err := otlp.DecodeTraces(encodingOf(req.format), req.body, r.cfg.Lenient)
-	if err != nil {
-		return nil, err
-	}
-	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, nil
+	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, err
 }
 
 func decodeOTLPLogs(r *webhookReceiver, _ *route, req *request) (*batch, error) {
 	ld, res, err := otlp.DecodeLogs(encodingOf(req.format), req.body, r.cfg.Lenient)
-	if err != nil {
-		return nil, err
+	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, err
+}
+
+// refuseDecode counts a body its decoder refused as a whole as refused in
+// the receiver's obsreport: with the items the decoder had begun to read
+// when the batch tells them, else 0, so that the request itself is seen.
+func (r *webhookReceiver) refuseDecode(ctx context.Context, rt *route, format bodyFormat, b *batch, err error) {
+	n := 0
+	if b != nil {
+		n = b.Rejected
 	}
-	return &batch{signal: pipeline.SignalLogs, logs: ld, Result: res}, nil
+	r.endOp(r.startOp(ctx, rt.signal), rt.signal, format, n, err)
 }
 
 func decodeOpenRouterEvents(_ *webhookReceiver, _ *route, req *request) (*batch, error) {
@@ -99,39 +107,28 @@ func (b *batch) count() int {
 	return b.logs.LogRecordCount()
 }
 
-// itemKeys returns the dedup key of each item, in walk order, namespaced by
-// sender, or nil when the items have no identity of their own (OTLP log
-// records) or the delivery's key stands for them (Helicone's one span).
-func (b *batch) itemKeys(sender string) []string {
+// itemKeys appends to dst the dedup key of each item, in walk order, in the
+// sender's namespaces sp, or nothing when the items have no identity of their
+// own (OTLP log records) or the delivery's key stands for them (Helicone's
+// one span). Spans have binary keys; senders that name their items (event
+// ids, itemIDs) text ones.
+func (b *batch) itemKeys(dst []dedup.Key, sp *keySpaces) []dedup.Key {
 	switch {
 	case b.itemIDs != nil:
-		keys := make([]string, len(b.itemIDs))
-		for i, id := range b.itemIDs {
-			if id != "" { // a record without an id has no key
-				keys[i] = sender + ":e:" + id
+		for _, id := range b.itemIDs {
+			if id == "" {
+				// A record without an id has no key: the zero Key.
+				dst = append(dst, dedup.Key{})
+				continue
 			}
+			dst = append(dst, dedup.TextKey(sp.event, id))
 		}
-		return keys
-	case b.signal == pipeline.SignalTraces && sender == senderOTLP:
-		keys := make([]string, 0, b.traces.SpanCount())
-		prefix := sender + ":s:"
-		var buf [48]byte // the hex of a trace ID and a span ID
-		rss := b.traces.ResourceSpans()
-		for i := 0; i < rss.Len(); i++ {
-			sss := rss.At(i).ScopeSpans()
-			for j := 0; j < sss.Len(); j++ {
-				spans := sss.At(j).Spans()
-				for k := 0; k < spans.Len(); k++ {
-					tid, sid := spans.At(k).TraceID(), spans.At(k).SpanID()
-					hex.Encode(buf[:32], tid[:])
-					hex.Encode(buf[32:48], sid[:])
-					keys = append(keys, prefix+string(buf[:]))
-				}
-			}
+	case b.signal == pipeline.SignalTraces && b.SpanKeys != nil:
+		for _, k := range b.SpanKeys {
+			dst = append(dst, dedup.SpanKey(sp.span, k.TraceID, k.SpanID))
 		}
-		return keys
 	}
-	return nil
+	return dst
 }
 
 // remove removes the items at the given walk-order positions (ascending),

@@ -99,6 +99,7 @@ func benchDedupBackend(b *testing.B, clients, spans int, backend dedup.Backend) 
 	var n atomic.Int64
 	var failed atomic.Int32
 	b.SetParallelism(max(1, clients/runtime.GOMAXPROCS(0)))
+	cpu := benchdata.StartCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		// Each client prepares its requests itself, timer running: the same
 		// work for every backend, so it does not change their ratio.
@@ -122,7 +123,7 @@ func benchDedupBackend(b *testing.B, clients, spans int, backend dedup.Backend) 
 	if st := failed.Load(); st != 0 {
 		b.Fatalf("status %d", st)
 	}
-	benchReport(b, int(n.Load()), spans, counter)
+	benchReport(b, cpu, int(n.Load()), spans, counter)
 	if s := b.Elapsed().Seconds(); s > 0 {
 		b.ReportMetric(float64(n.Load())/s, "requests/s")
 	}

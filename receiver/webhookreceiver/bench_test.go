@@ -10,17 +10,19 @@ package webhookreceiver
 //	benchstat -col /impl receiver.txt
 //
 // BenchmarkReceiverInProcess: impl=floor is ptrace.JSONUnmarshaler alone;
-// impl=ours is the receiver's handler (ServeHTTP, no network) with
-// required_headers, Standard Webhooks verification, lenient and dedup on;
-// impl=ours_bare is the handler with lenient only.
+// impl=ours is the receiver's handler (ServeHTTP, no network) as deployed
+// for OpenRouter Broadcast: required_headers and the defaults, lenient
+// decoding and dedup in memory; impl=ours_signed adds Standard Webhooks
+// verification (every feature on); impl=ours_bare is lenient decoding only.
 //
 // BenchmarkReceiverHTTP: the same requests over loopback HTTP, client and
 // server in this process: impl=stock is the otlp receiver's OTLP/HTTP JSON
-// endpoint, impl=ours and impl=ours_bare as above. Both servers are built by
-// confighttp with the same defaults.
+// endpoint, the others as above. Both servers are built by confighttp with
+// the same defaults.
 //
-// Each reports spans/s; the ratios ours/floor and ours/stock are the figures
-// to compare over time (BENCHMARKS.md).
+// Each reports spans/s and cpu-ns/op (the process's CPU time per request,
+// the client's included over HTTP); the ratios ours/floor and ours/stock are
+// the figures to compare over time (BENCHMARKS.md).
 
 import (
 	"bytes"
@@ -68,6 +70,8 @@ type benchFeed struct {
 	run, seq uint64
 	batch    []benchRequest
 	next     int
+	// cpu, when set, leaves the CPU time of refills out.
+	cpu *benchdata.CPU
 }
 
 func newBenchFeed(b *testing.B, spans int, build func([]byte, http.Header) *http.Request) *benchFeed {
@@ -87,7 +91,11 @@ func newBenchFeed(b *testing.B, spans int, build func([]byte, http.Header) *http
 func (f *benchFeed) take(b *testing.B) *benchRequest {
 	if f.next == len(f.batch) {
 		b.StopTimer()
-		f.refill()
+		if f.cpu != nil {
+			f.cpu.Exclude(f.refill)
+		} else {
+			f.refill()
+		}
 		b.StartTimer()
 	}
 	r := &f.batch[f.next]
@@ -134,21 +142,39 @@ func (w *benchWriter) Header() http.Header         { return w.header }
 func (w *benchWriter) WriteHeader(status int)      { w.status = status }
 func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
 
-// benchStartOurs starts the receiver on a loopback port; full turns on
-// required_headers, Standard Webhooks verification and dedup.
-func benchStartOurs(b *testing.B, full bool, next consumer.Traces) *webhookReceiver {
+// benchSetup is a configuration of our receiver the benchmarks measure.
+type benchSetup int
+
+const (
+	// benchBare: lenient decoding only, no dedup.
+	benchBare benchSetup = iota
+	// benchDefaults: required_headers and the defaults (lenient, dedup).
+	benchDefaults
+	// benchSigned: benchDefaults and a Standard Webhooks signature.
+	benchSigned
+)
+
+var benchSetups = []struct {
+	impl  string
+	setup benchSetup
+}{{"ours", benchDefaults}, {"ours_signed", benchSigned}, {"ours_bare", benchBare}}
+
+// benchStartOurs starts the receiver on a loopback port, set up as setup.
+func benchStartOurs(b *testing.B, setup benchSetup, next consumer.Traces) *webhookReceiver {
 	b.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
-	if full {
+	if setup != benchBare {
 		cfg.RequiredHeaders = map[string]configopaque.String{benchdata.AuthHeader: benchdata.AuthValue}
+	} else {
+		cfg.Dedup = configoptional.None[DedupConfig]()
+	}
+	if setup == benchSigned {
 		cfg.Signature = configoptional.Some(SignatureConfig{
 			Scheme:    signature.SchemeStandardWebhooks,
 			Secrets:   []configopaque.String{benchdata.Secret},
 			Tolerance: signature.DefaultTolerance,
 		})
-	} else {
-		cfg.Dedup = configoptional.None[DedupConfig]()
 	}
 	if err := cfg.Validate(); err != nil {
 		b.Fatal(err)
@@ -188,9 +214,11 @@ func benchStartStock(b *testing.B, next consumer.Traces) string {
 	return "http://" + addr + "/v1/traces"
 }
 
-// benchReport reports spans/s and checks that the pipeline got every span.
-func benchReport(b *testing.B, requests, spans int, counter *benchCounter) {
+// benchReport reports spans/s and CPU time per request since cpu, and
+// checks that the pipeline got every span.
+func benchReport(b *testing.B, cpu *benchdata.CPU, requests, spans int, counter *benchCounter) {
 	b.Helper()
+	cpu.Report(b)
 	if counter != nil {
 		if got, want := counter.spans.Load(), int64(requests*spans); got != want {
 			b.Fatalf("pipeline received %d spans, sent %d", got, want)
@@ -205,8 +233,9 @@ func BenchmarkReceiverInProcess(b *testing.B) {
 	for _, spans := range benchSpanCounts {
 		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
 			b.Run("impl=floor", func(b *testing.B) { benchFloor(b, spans) })
-			b.Run("impl=ours", func(b *testing.B) { benchHandler(b, spans, true) })
-			b.Run("impl=ours_bare", func(b *testing.B) { benchHandler(b, spans, false) })
+			for _, s := range benchSetups {
+				b.Run("impl="+s.impl, func(b *testing.B) { benchHandler(b, spans, s.setup) })
+			}
 		})
 	}
 }
@@ -218,16 +247,13 @@ func BenchmarkReceiverHTTP(b *testing.B) {
 				counter := new(benchCounter)
 				benchHTTP(b, spans, benchStartStock(b, counter), counter)
 			})
-			b.Run("impl=ours", func(b *testing.B) {
-				counter := new(benchCounter)
-				r := benchStartOurs(b, true, counter)
-				benchHTTP(b, spans, "http://"+r.addr+defaultPath, counter)
-			})
-			b.Run("impl=ours_bare", func(b *testing.B) {
-				counter := new(benchCounter)
-				r := benchStartOurs(b, false, counter)
-				benchHTTP(b, spans, "http://"+r.addr+defaultPath, counter)
-			})
+			for _, s := range benchSetups {
+				b.Run("impl="+s.impl, func(b *testing.B) {
+					counter := new(benchCounter)
+					r := benchStartOurs(b, s.setup, counter)
+					benchHTTP(b, spans, "http://"+r.addr+defaultPath, counter)
+				})
+			}
 		})
 	}
 }
@@ -242,6 +268,8 @@ func benchFloor(b *testing.B, spans int) {
 	b.SetBytes(int64(len(feed.payload.Body)))
 	b.ReportAllocs()
 	n := 0
+	cpu := benchdata.StartCPU()
+	feed.cpu = cpu
 	for b.Loop() {
 		r := feed.take(b)
 		if _, err := u.UnmarshalTraces(r.body); err != nil {
@@ -249,13 +277,13 @@ func benchFloor(b *testing.B, spans int) {
 		}
 		n++
 	}
-	benchReport(b, n, spans, nil)
+	benchReport(b, cpu, n, spans, nil)
 }
 
 // benchHandler calls the receiver's ServeHTTP directly.
-func benchHandler(b *testing.B, spans int, full bool) {
+func benchHandler(b *testing.B, spans int, setup benchSetup) {
 	counter := new(benchCounter)
-	r := benchStartOurs(b, full, counter)
+	r := benchStartOurs(b, setup, counter)
 	feed := newBenchFeed(b, spans, func(body []byte, h http.Header) *http.Request {
 		req := httptest.NewRequest(http.MethodPost, defaultPath, bytes.NewReader(body))
 		req.Header = h
@@ -265,6 +293,8 @@ func benchHandler(b *testing.B, spans int, full bool) {
 	b.SetBytes(int64(len(feed.payload.Body)))
 	b.ReportAllocs()
 	n := 0
+	cpu := benchdata.StartCPU()
+	feed.cpu = cpu
 	for b.Loop() {
 		req := feed.take(b).req
 		clear(w.header)
@@ -275,7 +305,7 @@ func benchHandler(b *testing.B, spans int, full bool) {
 		}
 		n++
 	}
-	benchReport(b, n, spans, counter)
+	benchReport(b, cpu, n, spans, counter)
 }
 
 // benchHTTP POSTs the bodies to url one at a time over a kept-alive
@@ -295,6 +325,8 @@ func benchHTTP(b *testing.B, spans int, url string, counter *benchCounter) {
 	b.SetBytes(int64(len(feed.payload.Body)))
 	b.ReportAllocs()
 	n := 0
+	cpu := benchdata.StartCPU()
+	feed.cpu = cpu
 	for b.Loop() {
 		resp, err := client.Do(feed.take(b).req)
 		if err != nil {
@@ -307,5 +339,5 @@ func benchHTTP(b *testing.B, spans int, url string, counter *benchCounter) {
 		}
 		n++
 	}
-	benchReport(b, n, spans, counter)
+	benchReport(b, cpu, n, spans, counter)
 }

@@ -100,6 +100,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		arrival:     time.Now(),
 	})
 	if err != nil {
+		r.refuseDecode(ctx, rt, format, b, err)
 		writeError(w, answer, http.StatusBadRequest, err.Error())
 		return
 	}

@@ -32,8 +32,8 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
-// keyMaker builds fresh span keys: "otlp:s:" and 48 hex characters, unique
-// to this maker (a random run id) and to every call.
+// keyMaker builds fresh span keys in "otlp:s:", unique to this maker (a
+// random run id) and to every call.
 type keyMaker struct {
 	run [8]byte
 	seq atomic.Uint64
@@ -45,16 +45,14 @@ func newKeyMaker() *keyMaker {
 	return k
 }
 
-func (k *keyMaker) keys(dst []string) {
-	var id [24]byte
-	var buf [7 + 48]byte
-	copy(buf[:], "otlp:s:")
-	copy(id[:8], k.run[:])
-	binary.BigEndian.PutUint64(id[8:], k.seq.Add(1))
+func (k *keyMaker) keys(dst []Key) {
+	var tid [16]byte
+	var sid [8]byte
+	copy(tid[:8], k.run[:])
+	binary.BigEndian.PutUint64(tid[8:], k.seq.Add(1))
 	for i := range dst {
-		binary.BigEndian.PutUint64(id[16:], uint64(i))
-		hex.Encode(buf[7:], id[:])
-		dst[i] = string(buf[:])
+		binary.BigEndian.PutUint64(sid[:], uint64(i))
+		dst[i] = SpanKey("otlp:s:", tid, sid)
 	}
 }
 
@@ -80,12 +78,12 @@ func BenchmarkReserveFinish(b *testing.B) {
 			b.Run(fmt.Sprintf("backend=%s/keys=%d", backend, n), func(b *testing.B) {
 				d := benchBackend(b, backend)
 				km := newKeyMaker()
-				keys := make([]string, n)
+				keys := make([]Key, n)
 				ctx := context.Background()
 				b.ReportAllocs()
 				for b.Loop() {
 					km.keys(keys)
-					st, err := d.Reserve(ctx, keys)
+					st, err := d.Reserve(ctx, keys, nil)
 					if err != nil || st[0] != New || st[n-1] != New {
 						b.Fatal("keys seen before", err)
 					}
@@ -107,10 +105,10 @@ func BenchmarkReserveFinishParallel(b *testing.B) {
 				b.ReportAllocs()
 				b.SetParallelism(4)
 				b.RunParallel(func(pb *testing.PB) {
-					keys := make([]string, n)
+					keys := make([]Key, n)
 					for pb.Next() {
 						km.keys(keys)
-						st, err := d.Reserve(ctx, keys)
+						st, err := d.Reserve(ctx, keys, nil)
 						if err != nil || st[0] != New || st[n-1] != New {
 							b.Error("keys seen before", err)
 							return
@@ -136,17 +134,17 @@ func BenchmarkDedupMemory(b *testing.B) {
 		b.Run(fmt.Sprintf("spans=%d", spans), func(b *testing.B) {
 			d := newEnv(b, nil).start(b, NewDefaultConfig(), nil)
 			km := newKeyMaker()
-			keys := make([]string, spans+1)
+			keys := make([]Key, spans+1)
 			var seq uint64
 			request := func() {
 				seq++
-				keys[0] = "otlp:d:msg_" + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, seq))
+				keys[0] = TextKey("otlp:d:", "msg_"+hex.EncodeToString(binary.BigEndian.AppendUint64(nil, seq)))
 				km.keys(keys[1:])
 			}
 			ctx := context.Background()
 			for range 2 * defaultMaxEntries / spans {
 				request()
-				_, _ = d.Reserve(ctx, keys)
+				_, _ = d.Reserve(ctx, keys, nil)
 				d.Finish(ctx, keys, true)
 			}
 			b.ReportAllocs()
@@ -156,7 +154,7 @@ func BenchmarkDedupMemory(b *testing.B) {
 				b.StopTimer()
 				request()
 				b.StartTimer()
-				st, err := d.Reserve(ctx, keys)
+				st, err := d.Reserve(ctx, keys, nil)
 				if err != nil || st[0] != New || st[spans] != New {
 					b.Fatal("seen before", err)
 				}
@@ -167,11 +165,11 @@ func BenchmarkDedupMemory(b *testing.B) {
 	}
 }
 
-// BenchmarkKeys is the cost of building span keys as strings, which the
-// original dedup did not pay ([24]byte keys).
+// BenchmarkKeys is the cost of building span keys (binary: no string per
+// span).
 func BenchmarkKeys(b *testing.B) {
 	km := newKeyMaker()
-	keys := make([]string, 100)
+	keys := make([]Key, 100)
 	b.ReportAllocs()
 	for b.Loop() {
 		km.keys(keys)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -214,18 +215,19 @@ func (d *Deduplicator) Shutdown(ctx context.Context) error {
 }
 
 // Reserve looks up every key in one backend round trip and reserves the new
-// ones; states[i] is the state of keys[i]. Keys must be unique within a call
-// and namespaced by the caller ("<sender>:<kind>:<id>"). No keys, or only
+// ones; states[i] is the state of keys[i], in buf when it is large enough. Keys must be unique within a call
+// and namespaced by the caller (SpanKey, TextKey). No keys, or only
 // keys this process knows accepted, make no backend call.
 //
 // Whether a request with some keys InFlight goes on is the caller's
 // decision; if it does not, it releases the keys it got as New with
 // Finish(ctx, keys, false).
-func (d *Deduplicator) Reserve(ctx context.Context, keys []string) ([]State, error) {
+func (d *Deduplicator) Reserve(ctx context.Context, keys []Key, buf []State) ([]State, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	states := make([]State, len(keys))
+	states := slices.Grow(buf[:0], len(keys))[:len(keys)]
+	clear(states)
 	now := d.now().UnixNano()
 	var err error
 	switch d.cfg.Backend {
@@ -250,7 +252,7 @@ func (d *Deduplicator) Reserve(ctx context.Context, keys []string) ([]State, err
 // remembered for the TTL, the others released so that a retry is accepted.
 // Backend errors are counted and logged, not returned: the data is already
 // accepted or refused.
-func (d *Deduplicator) Finish(ctx context.Context, keys []string, accepted bool) {
+func (d *Deduplicator) Finish(ctx context.Context, keys []Key, accepted bool) {
 	if len(keys) == 0 {
 		return
 	}

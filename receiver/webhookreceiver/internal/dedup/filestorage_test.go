@@ -93,12 +93,12 @@ func storageChild(dir string) int {
 	}
 	for i := range childAccepted {
 		key := fmt.Sprintf("otlp:d:killed-%d", i)
-		if _, err := d.Reserve(ctx, []string{key}); err != nil {
+		if _, err := d.Reserve(ctx, K(key), nil); err != nil {
 			return fail(err)
 		}
-		d.Finish(ctx, []string{key}, true)
+		d.Finish(ctx, K(key), true)
 	}
-	if _, err := d.Reserve(ctx, []string{"otlp:d:in-flight"}); err != nil {
+	if _, err := d.Reserve(ctx, K("otlp:d:in-flight"), nil); err != nil {
 		return fail(err)
 	}
 	fmt.Println("ready")

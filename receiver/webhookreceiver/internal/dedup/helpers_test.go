@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"sync"
 	"testing"
@@ -125,13 +124,15 @@ func (e *env) warnings() int {
 }
 
 // spanKeys returns n distinct span keys of the otlp sender, as the receiver
-// builds them: "otlp:s:" and 48 hex characters.
-func spanKeys(round, n int) []string {
-	keys := make([]string, n)
-	var id [24]byte
+// builds them.
+func spanKeys(round, n int) []Key {
+	keys := make([]Key, n)
+	var tid [16]byte
+	var sid [8]byte
 	for i := range keys {
-		copy(id[:], fmt.Sprintf("%08x%08x", round, i))
-		keys[i] = "otlp:s:" + hex.EncodeToString(id[:])
+		copy(tid[:], fmt.Sprintf("%08x", round))
+		copy(sid[:], fmt.Sprintf("%08x", i))
+		keys[i] = SpanKey("otlp:s:", tid, sid)
 	}
 	return keys
 }
@@ -146,7 +147,12 @@ func states(n int, s State) []State {
 
 func reserve(t testing.TB, d *Deduplicator, keys ...string) []State {
 	t.Helper()
-	st, err := d.Reserve(context.Background(), keys)
+	return reserveKeys(t, d, K(keys...)...)
+}
+
+func reserveKeys(t testing.TB, d *Deduplicator, keys ...Key) []State {
+	t.Helper()
+	st, err := d.Reserve(context.Background(), keys, nil)
 	require.NoError(t, err)
 	require.Len(t, st, len(keys))
 	return st
@@ -156,3 +162,12 @@ func reserve(t testing.TB, d *Deduplicator, keys ...string) []State {
 type host map[component.ID]component.Component
 
 func (h host) GetExtensions() map[component.ID]component.Component { return h }
+
+// K is the keys of strs, each "<sender>:<kind>:<id>".
+func K(strs ...string) []Key {
+	keys := make([]Key, len(strs))
+	for i, s := range strs {
+		keys[i] = ParseKey(s)
+	}
+	return keys
+}

@@ -17,17 +17,17 @@ type reservation struct {
 type local struct {
 	mu       sync.Mutex
 	done     *spaces
-	inflight map[string]reservation
+	inflight map[Key]reservation
 }
 
 func newLocal(maxEntries int) *local {
-	return &local{done: newSpaces(maxEntries), inflight: map[string]reservation{}}
+	return &local{done: newSpaces(maxEntries), inflight: map[Key]reservation{}}
 }
 
 // screen answers the keys this process knows: Done from the cache, InFlight
 // for its own live reservations. It returns the positions of the others,
 // which only the backend can answer. The caller holds l.mu.
-func (l *local) screen(keys []string, states []State, now int64) (hits int, pending []int) {
+func (l *local) screen(keys []Key, states []State, now int64) (hits int, pending []int) {
 	for i, key := range keys {
 		if _, ok := l.done.doneUntil(key, now); ok {
 			states[i] = Done
@@ -62,7 +62,7 @@ func (l *local) prune(now int64) {
 
 // reservations returns this process's reservations of keys (zero for keys
 // it does not hold).
-func (l *local) reservations(keys []string) []reservation {
+func (l *local) reservations(keys []Key) []reservation {
 	out := make([]reservation, len(keys))
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -73,7 +73,7 @@ func (l *local) reservations(keys []string) []reservation {
 }
 
 // finish ends keys' reservations; accepted keys are cached until expires.
-func (l *local) finish(keys []string, accepted bool, expires int64) {
+func (l *local) finish(keys []Key, accepted bool, expires int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, key := range keys {

@@ -12,47 +12,33 @@ type entry struct {
 	done    bool  // accepted; otherwise reserved by a request in flight
 }
 
-// spaces is a set of bounded LRU caches, one a namespace (a key up to its
-// second ':', e.g. "otlp:s:"), so that a flood of one kind of key (spans)
+// spaces is a set of bounded LRU caches, one a namespace (a key's Space,
+// e.g. "otlp:s:"), keyed by the key within it, so that a flood of one kind of key (spans)
 // never evicts another (delivery ids). Not safe for concurrent use.
 type spaces struct {
 	max    int
-	byName map[string]*simplelru.LRU[string, entry]
+	byName map[string]*simplelru.LRU[keyID, entry]
 	// The last namespace used: consecutive keys of a call almost always
 	// share it, and a string compare is cheaper than a map lookup.
 	lastName string
-	last     *simplelru.LRU[string, entry]
+	last     *simplelru.LRU[keyID, entry]
 }
 
 func newSpaces(maxEntries int) *spaces {
-	return &spaces{max: maxEntries, byName: map[string]*simplelru.LRU[string, entry]{}}
-}
-
-// namespace returns key up to and including its second ':', or "" for a
-// key with fewer than two.
-func namespace(key string) string {
-	i := strings.IndexByte(key, ':')
-	if i < 0 {
-		return ""
-	}
-	j := strings.IndexByte(key[i+1:], ':')
-	if j < 0 {
-		return ""
-	}
-	return key[:i+j+2]
+	return &spaces{max: maxEntries, byName: map[string]*simplelru.LRU[keyID, entry]{}}
 }
 
 // of returns the cache of key's namespace, creating it on first use.
-func (s *spaces) of(key string) *simplelru.LRU[string, entry] {
-	name := namespace(key)
+func (s *spaces) of(key Key) *simplelru.LRU[keyID, entry] {
+	name := key.space
 	if s.last != nil && name == s.lastName {
 		return s.last
 	}
 	c, ok := s.byName[name]
 	if !ok {
-		// Clone: name is a slice of a caller's key.
+		// Clone: name may be a slice of a caller's buffer.
 		name = strings.Clone(name)
-		c, _ = simplelru.NewLRU[string, entry](s.max, nil) // fails only for a size <= 0, which Check refuses
+		c, _ = simplelru.NewLRU[keyID, entry](s.max, nil) // fails only for a size <= 0, which Check refuses
 		s.byName[name] = c
 	}
 	s.lastName, s.last = name, c
@@ -60,18 +46,18 @@ func (s *spaces) of(key string) *simplelru.LRU[string, entry] {
 }
 
 // doneUntil reports whether key is accepted at now, and until when.
-func (s *spaces) doneUntil(key string, now int64) (int64, bool) {
-	e, ok := s.of(key).Get(key)
+func (s *spaces) doneUntil(key Key, now int64) (int64, bool) {
+	e, ok := s.of(key).Get(key.id)
 	if !ok || !e.done {
 		return 0, false
 	}
 	if e.expires <= now {
-		s.of(key).Remove(key)
+		s.of(key).Remove(key.id)
 		return 0, false
 	}
 	return e.expires, true
 }
 
-func (s *spaces) add(key string, e entry) { s.of(key).Add(key, e) }
+func (s *spaces) add(key Key, e entry) { s.of(key).Add(key.id, e) }
 
-func (s *spaces) remove(key string) { s.of(key).Remove(key) }
+func (s *spaces) remove(key Key) { s.of(key).Remove(key.id) }

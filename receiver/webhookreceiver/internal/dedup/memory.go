@@ -17,16 +17,16 @@ func newMemory(cfg Config) *memory {
 }
 
 // reserve answers every key and reserves the new ones, atomically.
-func (m *memory) reserve(keys []string, states []State, now int64) (hits, misses int) {
+func (m *memory) reserve(keys []Key, states []State, now int64) (hits, misses int) {
 	expires := now + m.ttl
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, key := range keys {
 		c := m.spaces.of(key)
-		e, ok := c.Get(key)
+		e, ok := c.Get(key.id)
 		switch {
 		case !ok || e.expires <= now:
-			c.Add(key, entry{expires: expires})
+			c.Add(key.id, entry{expires: expires})
 			states[i] = New
 			misses++
 		case e.done:
@@ -40,7 +40,7 @@ func (m *memory) reserve(keys []string, states []State, now int64) (hits, misses
 }
 
 // finish keeps accepted keys for the TTL from now and forgets the others.
-func (m *memory) finish(keys []string, accepted bool, now int64) {
+func (m *memory) finish(keys []Key, accepted bool, now int64) {
 	done := entry{expires: now + m.ttl, done: true}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -20,11 +20,11 @@ func TestMemoryLifecycle(t *testing.T) {
 	assert.Equal(t, []State{New, New}, reserve(t, d, a, b))
 	assert.Equal(t, []State{InFlight, InFlight}, reserve(t, d, a, b), "reserved by the first request")
 
-	d.Finish(ctx, []string{a}, true)
-	d.Finish(ctx, []string{b}, false)
+	d.Finish(ctx, K(a), true)
+	d.Finish(ctx, K(b), false)
 	assert.Equal(t, []State{Done, New}, reserve(t, d, a, b), "a accepted, b released for a retry")
 
-	st, err := d.Reserve(ctx, nil)
+	st, err := d.Reserve(ctx, nil, nil)
 	require.NoError(t, err)
 	assert.Nil(t, st)
 	d.Finish(ctx, nil, true)
@@ -44,7 +44,7 @@ func TestMemoryExpiry(t *testing.T) {
 
 	reserve(t, d, "otlp:d:done", "otlp:d:stuck")
 	clk.Advance(30 * time.Minute)
-	d.Finish(ctx, []string{"otlp:d:done"}, true) // remembered for an hour from now
+	d.Finish(ctx, K("otlp:d:done"), true) // remembered for an hour from now
 
 	clk.Advance(59 * time.Minute)
 	assert.Equal(t, []State{Done, New}, reserve(t, d, "otlp:d:done", "otlp:d:stuck"),
@@ -62,22 +62,22 @@ func TestMemoryNamespacesBoundedSeparately(t *testing.T) {
 
 	deliveries := []string{"otlp:d:1", "otlp:d:2", "helicone:r:3"}
 	reserve(t, d, deliveries...)
-	d.Finish(ctx, deliveries, true)
+	d.Finish(ctx, K(deliveries...), true)
 
 	flood := spanKeys(1, 100) // ten times the bound, all in "otlp:s:"
 	for i := 0; i < len(flood); i += 10 {
-		reserve(t, d, flood[i:i+10]...)
+		reserveKeys(t, d, flood[i:i+10]...)
 		d.Finish(ctx, flood[i:i+10], true)
 	}
 	assert.Equal(t, states(3, Done), reserve(t, d, deliveries...), "spans never evict delivery ids")
-	assert.Equal(t, states(10, Done), reserve(t, d, flood[90:]...), "the newest spans are kept")
-	assert.Equal(t, states(10, New), reserve(t, d, flood[:10]...), "the oldest spans were evicted")
-	assert.Equal(t, 10, d.mem.spaces.of("otlp:s:").Len(), "each namespace holds at most max_entries")
-	assert.Equal(t, 2, d.mem.spaces.of("otlp:d:").Len())
-	assert.Equal(t, 1, d.mem.spaces.of("helicone:r:").Len())
+	assert.Equal(t, states(10, Done), reserveKeys(t, d, flood[90:]...), "the newest spans are kept")
+	assert.Equal(t, states(10, New), reserveKeys(t, d, flood[:10]...), "the oldest spans were evicted")
+	assert.Equal(t, 10, d.mem.spaces.of(TextKey("otlp:s:", "")).Len(), "each namespace holds at most max_entries")
+	assert.Equal(t, 2, d.mem.spaces.of(TextKey("otlp:d:", "")).Len())
+	assert.Equal(t, 1, d.mem.spaces.of(TextKey("helicone:r:", "")).Len())
 }
 
-func TestNamespace(t *testing.T) {
+func TestParseKey(t *testing.T) {
 	for key, want := range map[string]string{
 		"otlp:s:abc":                  "otlp:s:",
 		"openrouter_events:e:evt_1":   "openrouter_events:e:",
@@ -86,8 +86,24 @@ func TestNamespace(t *testing.T) {
 		"nocolon":                     "",
 		"one:colon":                   "",
 	} {
-		assert.Equal(t, want, namespace(key), key)
+		k := ParseKey(key)
+		assert.Equal(t, want, k.Space(), key)
+		assert.Equal(t, key, k.String(), "the stored form is the text as it was")
 	}
+}
+
+// A span key is binary in memory and, stored, the hex form keys had when
+// they were strings, so that a storage or Redis state carries over.
+func TestSpanKey(t *testing.T) {
+	tid := [16]byte{0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, 0x0c}
+	sid := [8]byte{0xee, 0xe1, 0x9b, 0x7e, 0xc3, 0xc1, 0xb1, 0x74}
+	k := SpanKey("otlp:s:", tid, sid)
+	assert.Equal(t, "otlp:s:5b8efff798038103d269b633813fc60ceee19b7ec3c1b174", k.String())
+	assert.Equal(t, "otlp:s:", k.Space())
+	assert.Equal(t, k, SpanKey("otlp:s:", tid, sid), "comparable by value")
+	sid[7]++
+	assert.NotEqual(t, k, SpanKey("otlp:s:", tid, sid))
+	assert.NotEqual(t, k, TextKey("otlp:s:", k.String()[len("otlp:s:"):]), "a text id is another key, even with the same text")
 }
 
 // Concurrent requests with the same keys: exactly one gets each key.
@@ -104,7 +120,7 @@ func TestMemoryConcurrentReserve(t *testing.T) {
 		for range goroutines {
 			wg.Go(func() {
 				<-begin
-				st, err := d.Reserve(context.Background(), keys)
+				st, err := d.Reserve(context.Background(), keys, nil)
 				if !assert.NoError(t, err) {
 					return
 				}

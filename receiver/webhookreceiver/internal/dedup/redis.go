@@ -128,7 +128,7 @@ func (r *redisBackend) run(ctx context.Context, s *redis.Script, keys []string, 
 
 // reserve reserves the keys at pending in one call. Every key gets a result,
 // also when the call failed (then with the error).
-func (r *redisBackend) reserve(ctx context.Context, keys []string, pending []int) ([]redisResult, error) {
+func (r *redisBackend) reserve(ctx context.Context, keys []Key, pending []int) ([]redisResult, error) {
 	res := make([]redisResult, len(pending))
 	token := r.tokenBase + strconv.FormatUint(r.seq.Add(1), 36)
 	for j := range res {
@@ -142,7 +142,7 @@ func (r *redisBackend) reserve(ctx context.Context, keys []string, pending []int
 	}
 	full := make([]string, len(pending))
 	for j, i := range pending {
-		full[j] = r.prefix + keys[i]
+		full[j] = r.prefix + keys[i].String()
 	}
 	vals, err := r.run(ctx, reserveScript, full, token, r.ttlMs, r.leaseMs, r.prefix).StringSlice()
 	if err == nil && len(vals) != len(pending) {
@@ -200,7 +200,7 @@ func (r *redisBackend) accept(ctx context.Context, rs []reservation) error {
 // release deletes the reservations of keys that are still theirs, and the
 // lease markers of their calls, in one call; keys without a reservation are
 // skipped.
-func (r *redisBackend) release(ctx context.Context, keys []string, rs []reservation) error {
+func (r *redisBackend) release(ctx context.Context, keys []Key, rs []reservation) error {
 	var full []string
 	var tokens []any
 	seen := map[string]bool{}
@@ -208,7 +208,7 @@ func (r *redisBackend) release(ctx context.Context, keys []string, rs []reservat
 		if rs[i].token == "" {
 			continue
 		}
-		full = append(full, r.prefix+key)
+		full = append(full, r.prefix+key.String())
 		tokens = append(tokens, rs[i].token)
 	}
 	if len(full) == 0 {
@@ -230,7 +230,7 @@ func (r *redisBackend) release(ctx context.Context, keys []string, rs []reservat
 // reserveRedis answers keys from the local state and, for the others, from
 // Redis in one call. Redis arbitrates between requests and replicas, so no
 // lock is held across the call.
-func (d *Deduplicator) reserveRedis(ctx context.Context, keys []string, states []State, now int64) error {
+func (d *Deduplicator) reserveRedis(ctx context.Context, keys []Key, states []State, now int64) error {
 	l := d.local
 	l.mu.Lock()
 	hits, pending := l.screen(keys, states, now)
@@ -275,11 +275,11 @@ func (d *Deduplicator) reserveRedis(ctx context.Context, keys []string, states [
 // releaseFailed gives back, best effort, what a failed call may have
 // reserved before on_error: retry refused the request. What it cannot give
 // back expires with the lease.
-func (d *Deduplicator) releaseFailed(ctx context.Context, keys []string, pending []int, res []redisResult) {
+func (d *Deduplicator) releaseFailed(ctx context.Context, keys []Key, pending []int, res []redisResult) {
 	if d.redis.client == nil {
 		return
 	}
-	rk := make([]string, len(pending))
+	rk := make([]Key, len(pending))
 	rs := make([]reservation, len(pending))
 	for j, i := range pending {
 		rk[j], rs[j] = keys[i], res[j].res
@@ -288,7 +288,7 @@ func (d *Deduplicator) releaseFailed(ctx context.Context, keys []string, pending
 }
 
 // finishRedis ends the reservations in Redis, then locally.
-func (d *Deduplicator) finishRedis(ctx context.Context, keys []string, accepted bool, now int64) {
+func (d *Deduplicator) finishRedis(ctx context.Context, keys []Key, accepted bool, now int64) {
 	expires := now + int64(d.cfg.TTL)
 	var err error
 	if rs := d.local.reservations(keys); accepted {

@@ -20,11 +20,11 @@ var freshKey atomic.Int64
 func works(t testing.TB, e *env, d, other *Deduplicator) bool {
 	key := fmt.Sprintf("otlp:d:fresh-%d", freshKey.Add(1))
 	before := e.errors(t, "redis")
-	st, err := d.Reserve(context.Background(), []string{key})
+	st, err := d.Reserve(context.Background(), K(key), nil)
 	if err != nil || st[0] != New || e.errors(t, "redis") != before {
 		return false
 	}
-	st, err = other.Reserve(context.Background(), []string{key})
+	st, err = other.Reserve(context.Background(), K(key), nil)
 	return err == nil && st[0] == InFlight
 }
 
@@ -58,7 +58,7 @@ func TestRedisDownAtStart(t *testing.T) {
 			assert.Equal(t, 1, e.logs.FilterMessage("Redis is not reachable at start; dedup::on_error applies until it is").Len())
 
 			ctx := context.Background()
-			st, err := d.Reserve(ctx, []string{"otlp:d:a", "otlp:s:b"})
+			st, err := d.Reserve(ctx, K("otlp:d:a", "otlp:s:b"), nil)
 			if onError == OnErrorRetry {
 				require.ErrorIs(t, err, ErrUnavailable)
 				assert.ErrorContains(t, err, "connection refused")
@@ -66,8 +66,8 @@ func TestRedisDownAtStart(t *testing.T) {
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, []State{New, New}, st, "forwarded")
-				d.Finish(ctx, []string{"otlp:d:a"}, true)
-				d.Finish(ctx, []string{"otlp:s:b"}, false)
+				d.Finish(ctx, K("otlp:d:a"), true)
+				d.Finish(ctx, K("otlp:s:b"), false)
 				assert.Equal(t, []State{Done, New}, reserve(t, d, "otlp:d:a", "otlp:s:b"),
 					"an accepted key is remembered by this replica")
 			}
@@ -95,23 +95,23 @@ func TestRedisPaused(t *testing.T) {
 			other := newEnv(t, nil).start(t, cfg, nil)
 			ctx := context.Background()
 			reserve(t, d, "otlp:d:before")
-			d.Finish(ctx, []string{"otlp:d:before"}, true)
+			d.Finish(ctx, K("otlp:d:before"), true)
 
 			r.Pause()
 			var st []State
 			var err error
-			returns(t, func() { st, err = d.Reserve(ctx, []string{"otlp:d:before", "otlp:d:during"}) })
+			returns(t, func() { st, err = d.Reserve(ctx, K("otlp:d:before", "otlp:d:during"), nil) })
 			if onError == OnErrorRetry {
 				require.ErrorIs(t, err, ErrUnavailable)
 				assert.Nil(t, st)
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, []State{Done, New}, st, "the cached key needs no call; the other is forwarded")
-				returns(t, func() { d.Finish(ctx, []string{"otlp:d:during"}, true) })
+				returns(t, func() { d.Finish(ctx, K("otlp:d:during"), true) })
 			}
 			errs := e.errors(t, "redis")
 			assert.Positive(t, errs)
-			returns(t, func() { st, err = d.Reserve(ctx, []string{"otlp:d:before"}) })
+			returns(t, func() { st, err = d.Reserve(ctx, K("otlp:d:before"), nil) })
 			require.NoError(t, err)
 			assert.Equal(t, []State{Done}, st)
 			assert.Equal(t, errs, e.errors(t, "redis"), "no call for a cached key")
@@ -166,14 +166,14 @@ func TestLifecycleOrder(t *testing.T) {
 	cfg.OnError = OnErrorRetry
 	d, err := NewDeduplicator(cfg, newEnv(t, nil).set)
 	require.NoError(t, err)
-	_, err = d.Reserve(context.Background(), []string{"otlp:d:x"})
+	_, err = d.Reserve(context.Background(), K("otlp:d:x"), nil)
 	require.ErrorIs(t, err, ErrUnavailable)
 	require.NoError(t, d.Start(context.Background(), nil))
 	require.NoError(t, d.Start(context.Background(), nil), "second Start")
 	assert.Equal(t, []State{New}, reserve(t, d, "otlp:d:x"))
 	require.NoError(t, d.Shutdown(context.Background()))
 	require.NoError(t, d.Shutdown(context.Background()), "second Shutdown")
-	_, err = d.Reserve(context.Background(), []string{"otlp:d:y"})
+	_, err = d.Reserve(context.Background(), K("otlp:d:y"), nil)
 	require.ErrorIs(t, err, ErrUnavailable)
 	require.Error(t, d.Start(context.Background(), nil), "Start after Shutdown")
 

@@ -36,8 +36,8 @@ func TestRedisLifecycle(t *testing.T) {
 
 	assert.Equal(t, []State{InFlight, InFlight}, reserve(t, d, a, b))
 
-	d.Finish(ctx, []string{b}, false)
-	d.Finish(ctx, []string{a}, true)
+	d.Finish(ctx, K(b), false)
+	d.Finish(ctx, K(a), true)
 	assert.Equal(t, token, rc.Get(ctx, testPrefix+a).Val(), "an accepted key keeps its token")
 	done, err := rc.PTTL(ctx, testPrefix+doneMarker+token).Result()
 	require.NoError(t, err)
@@ -66,14 +66,14 @@ func TestRedisReplicas(t *testing.T) {
 	ctx := context.Background()
 	keys := spanKeys(1, 3)
 
-	assert.Equal(t, states(3, New), reserve(t, d1, keys...))
-	assert.Equal(t, states(3, InFlight), reserve(t, d2, keys...))
+	assert.Equal(t, states(3, New), reserveKeys(t, d1, keys...))
+	assert.Equal(t, states(3, InFlight), reserveKeys(t, d2, keys...))
 	d1.Finish(ctx, keys, true)
-	assert.Equal(t, states(3, Done), reserve(t, d2, keys...))
+	assert.Equal(t, states(3, Done), reserveKeys(t, d2, keys...))
 	assert.Equal(t, int64(3), e2.hits(t, "redis"))
 
 	before := c2.pipelines.Load() + c2.commands.Load()
-	assert.Equal(t, states(3, Done), reserve(t, d2, keys...))
+	assert.Equal(t, states(3, Done), reserveKeys(t, d2, keys...))
 	assert.Equal(t, before, c2.pipelines.Load()+c2.commands.Load(), "no Redis call for cached keys")
 	assert.Equal(t, int64(3), e2.hits(t, "local"))
 }
@@ -88,13 +88,13 @@ func TestRedisOneRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	// Dials, and loads the scripts (EVALSHA fails once, then EVAL).
 	reserve(t, d, "otlp:d:warm-up-1", "otlp:d:warm-up-2")
-	d.Finish(ctx, []string{"otlp:d:warm-up-1"}, true)
-	d.Finish(ctx, []string{"otlp:d:warm-up-2"}, false)
+	d.Finish(ctx, K("otlp:d:warm-up-1"), true)
+	d.Finish(ctx, K("otlp:d:warm-up-2"), false)
 
 	for round, accepted := range []bool{true, false} {
 		keys := spanKeys(round, 100)
 		cmds, pipes, writes := c.commands.Load(), c.pipelines.Load(), c.writes.Load()
-		assert.Equal(t, states(100, New), reserve(t, d, keys...))
+		assert.Equal(t, states(100, New), reserveKeys(t, d, keys...))
 		assert.Equal(t, int64(1), c.commands.Load()-cmds, "one command")
 		assert.Equal(t, int64(0), c.pipelines.Load()-pipes)
 		assert.Equal(t, int64(1), c.writes.Load()-writes, "one write")
@@ -106,10 +106,10 @@ func TestRedisOneRoundTrip(t *testing.T) {
 	}
 
 	calls := c.pipelines.Load() + c.commands.Load()
-	st, err := d.Reserve(ctx, nil)
+	st, err := d.Reserve(ctx, nil, nil)
 	require.NoError(t, err)
 	assert.Nil(t, st)
-	reserve(t, d, spanKeys(0, 100)...) // all accepted above: cached
+	reserveKeys(t, d, spanKeys(0, 100)...) // all accepted above: cached
 	assert.Equal(t, calls, c.pipelines.Load()+c.commands.Load(), "no call without keys to ask")
 }
 
@@ -129,9 +129,9 @@ func TestRedisLeaseAndRelease(t *testing.T) {
 	assert.Equal(t, []State{InFlight}, reserve(t, d2, key))
 	// d1 "died" mid-request: its lease ends and the retry is accepted.
 	require.Eventually(t, func() bool { return reserve(t, d2, key)[0] == New }, 10*time.Second, 20*time.Millisecond)
-	d1.Finish(ctx, []string{key}, false)
+	d1.Finish(ctx, K(key), false)
 	assert.Equal(t, []State{InFlight}, reserve(t, d3, key), "d1's late release left d2's reservation")
-	d2.Finish(ctx, []string{key}, true)
+	d2.Finish(ctx, K(key), true)
 	assert.Equal(t, []State{Done}, reserve(t, d3, key))
 
 	// The replica that reserved sees its own lease end too.
@@ -150,7 +150,7 @@ func TestRedisTTL(t *testing.T) {
 	key := "openrouter_events:e:evt_ttl"
 
 	reserve(t, d1, key)
-	d1.Finish(ctx, []string{key}, true)
+	d1.Finish(ctx, K(key), true)
 	assert.Equal(t, []State{Done}, reserve(t, d2, key)) // now cached by d2 too
 	require.Eventually(t, func() bool {
 		return reserve(t, d1, key)[0] == New
@@ -187,7 +187,7 @@ func TestRedisAuth(t *testing.T) {
 	cfg.OnError = OnErrorRetry
 	e = newEnv(t, nil)
 	d = e.start(t, cfg, nil)
-	_, err := d.Reserve(context.Background(), []string{"otlp:d:auth"})
+	_, err := d.Reserve(context.Background(), K("otlp:d:auth"), nil)
 	require.ErrorIs(t, err, ErrUnavailable)
 	assert.Contains(t, err.Error(), "WRONGPASS")
 	assert.Equal(t, int64(1), e.errors(t, "redis"))
@@ -217,7 +217,7 @@ func TestRedisTLS(t *testing.T) {
 			cfg.OnError = OnErrorRetry
 			e := newEnv(t, nil)
 			d := e.start(t, cfg, nil)
-			_, err := d.Reserve(context.Background(), []string{"otlp:d:tls-" + name})
+			_, err := d.Reserve(context.Background(), K("otlp:d:tls-"+name), nil)
 			require.ErrorIs(t, err, ErrUnavailable)
 			assert.Equal(t, int64(1), e.errors(t, "redis"))
 		})

@@ -25,7 +25,7 @@ func TestRedisAtomicAcrossReplicas(t *testing.T) {
 	for round := range rounds {
 		keys := spanKeys(round, nkeys)
 		wins := make([]int, nkeys)
-		won := make([][]string, replicas) // keys each replica holds
+		won := make([][]Key, replicas) // keys each replica holds
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		begin := make(chan struct{})
@@ -33,7 +33,7 @@ func TestRedisAtomicAcrossReplicas(t *testing.T) {
 			for range goroutines {
 				wg.Go(func() {
 					<-begin
-					st, err := d.Reserve(ctx, keys)
+					st, err := d.Reserve(ctx, keys, nil)
 					if !assert.NoError(t, err) {
 						return
 					}
@@ -57,7 +57,7 @@ func TestRedisAtomicAcrossReplicas(t *testing.T) {
 			d.Finish(ctx, won[i], true)
 		}
 		for _, d := range ds {
-			require.Equal(t, states(nkeys, Done), reserve(t, d, keys...), "round %d", round)
+			require.Equal(t, states(nkeys, Done), reserveKeys(t, d, keys...), "round %d", round)
 		}
 	}
 }

@@ -69,14 +69,14 @@ func connectStorage(ctx context.Context, host component.Host, id, owner componen
 
 // get reads the keys at pending in one Batch and returns their expiries
 // (0 for absent or unreadable values).
-func (s *storageBackend) get(ctx context.Context, keys []string, pending []int) ([]int64, error) {
+func (s *storageBackend) get(ctx context.Context, keys []Key, pending []int) ([]int64, error) {
 	if s.client == nil {
 		return nil, errNotStarted
 	}
 	ops := make([]storage.Operation, len(pending))
 	ptrs := make([]*storage.Operation, len(pending))
 	for j, i := range pending {
-		ops[j] = storage.Operation{Key: keys[i], Type: storage.Get}
+		ops[j] = storage.Operation{Key: keys[i].String(), Type: storage.Get}
 		ptrs[j] = &ops[j]
 	}
 	if err := s.call(ctx, ptrs); err != nil {
@@ -92,7 +92,7 @@ func (s *storageBackend) get(ctx context.Context, keys []string, pending []int) 
 }
 
 // put writes the accepted keys with their expiry in one Batch.
-func (s *storageBackend) put(ctx context.Context, keys []string, expires int64) error {
+func (s *storageBackend) put(ctx context.Context, keys []Key, expires int64) error {
 	if s.client == nil {
 		return errNotStarted
 	}
@@ -101,7 +101,7 @@ func (s *storageBackend) put(ctx context.Context, keys []string, expires int64) 
 	ptrs := make([]*storage.Operation, len(keys))
 	for i, key := range keys {
 		// The client does not keep value past the call, so one serves all.
-		ops[i] = storage.Operation{Key: key, Value: value, Type: storage.Set}
+		ops[i] = storage.Operation{Key: key.String(), Value: value, Type: storage.Set}
 		ptrs[i] = &ops[i]
 	}
 	return s.call(ctx, ptrs)
@@ -129,7 +129,7 @@ func (s *storageBackend) call(ctx context.Context, ops []*storage.Operation) err
 // reserveStorage answers keys from the local state and, for the others, from
 // the storage in one Batch. l.mu is held across the Batch: this process is
 // the storage's only writer, so that makes the reservation atomic.
-func (d *Deduplicator) reserveStorage(ctx context.Context, keys []string, states []State, now int64) error {
+func (d *Deduplicator) reserveStorage(ctx context.Context, keys []Key, states []State, now int64) error {
 	l := d.local
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -169,7 +169,7 @@ func (d *Deduplicator) reserveStorage(ctx context.Context, keys []string, states
 
 // finishStorage writes accepted keys; a rejected key was only reserved in
 // memory, so it costs no storage call.
-func (d *Deduplicator) finishStorage(ctx context.Context, keys []string, accepted bool, now int64) {
+func (d *Deduplicator) finishStorage(ctx context.Context, keys []Key, accepted bool, now int64) {
 	expires := now + int64(d.cfg.TTL)
 	if accepted {
 		if err := d.store.put(context.WithoutCancel(ctx), keys, expires); err != nil {

@@ -39,9 +39,9 @@ func TestStorageLifecycle(t *testing.T) {
 	assert.Equal(t, []State{InFlight, InFlight}, reserve(t, d, a, b))
 	assert.Equal(t, uint64(1), e.calls(t, "storage"), "own reservations answered in memory")
 
-	d.Finish(ctx, []string{a}, true)
+	d.Finish(ctx, K(a), true)
 	assert.Equal(t, uint64(2), e.calls(t, "storage"), "accepted keys written in one Batch")
-	d.Finish(ctx, []string{b}, false)
+	d.Finish(ctx, K(b), false)
 	assert.Equal(t, uint64(2), e.calls(t, "storage"), "a released key was only reserved in memory")
 	assert.Equal(t, 1, entries(t, d), "only the accepted key is stored")
 
@@ -75,16 +75,16 @@ func TestStorageSurvivesRestart(t *testing.T) {
 	d, err := NewDeduplicator(storageConfig(), e.set)
 	require.NoError(t, err)
 	require.NoError(t, d.Start(ctx, host{fileStorageID: ext}))
-	reserve(t, d, accepted...)
+	reserveKeys(t, d, accepted...)
 	d.Finish(ctx, accepted, true)
 	reserve(t, d, rejected, unfinished)
-	d.Finish(ctx, []string{rejected}, false)
+	d.Finish(ctx, K(rejected), false)
 	require.NoError(t, d.Shutdown(ctx))
 	require.NoError(t, ext.Shutdown(ctx))
 
 	_, h := fileStorage(t, dir, 0)
 	d2 := e.start(t, storageConfig(), h)
-	assert.Equal(t, states(100, Done), reserve(t, d2, accepted...))
+	assert.Equal(t, states(100, Done), reserveKeys(t, d2, accepted...))
 	assert.Equal(t, []State{New, New}, reserve(t, d2, rejected, unfinished))
 }
 
@@ -120,14 +120,14 @@ func TestStorageExpiry(t *testing.T) {
 	ctx := context.Background()
 
 	reserve(t, d, "otlp:d:old")
-	d.Finish(ctx, []string{"otlp:d:old"}, true)
+	d.Finish(ctx, K("otlp:d:old"), true)
 	clk.Advance(30 * time.Minute)
 	reserve(t, d, "otlp:d:new")
-	d.Finish(ctx, []string{"otlp:d:new"}, true)
+	d.Finish(ctx, K("otlp:d:new"), true)
 	clk.Advance(30 * time.Minute)
 
 	assert.Equal(t, []State{New, Done}, reserve(t, d, "otlp:d:old", "otlp:d:new"), "expired in the cache")
-	d.Finish(ctx, []string{"otlp:d:old"}, false)
+	d.Finish(ctx, K("otlp:d:old"), false)
 	require.NoError(t, d.Shutdown(ctx)) // the file is locked by one client at a time
 	d2 := e.start(t, cfg, h)
 	assert.Equal(t, []State{New, Done}, reserve(t, d2, "otlp:d:old", "otlp:d:new"), "an expired stored value is absent")
@@ -147,13 +147,13 @@ func TestStorageCleanup(t *testing.T) {
 	const expired, live = 2*cleanupDeletes + 500, 300
 	old := spanKeys(1, expired)
 	for i := 0; i < len(old); i += 100 {
-		reserve(t, d, old[i:i+100]...)
+		reserveKeys(t, d, old[i:i+100]...)
 		d.Finish(ctx, old[i:i+100], true)
 	}
 	require.NoError(t, d.store.client.Set(ctx, "otlp:d:garbage", []byte("not a value")))
 	clk.Advance(2 * time.Hour)
 	fresh := spanKeys(2, live)
-	reserve(t, d, fresh...)
+	reserveKeys(t, d, fresh...)
 	d.Finish(ctx, fresh, true)
 	require.Equal(t, expired+1+live, entries(t, d))
 
@@ -161,7 +161,7 @@ func TestStorageCleanup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, expired+1, n)
 	assert.Equal(t, live, entries(t, d))
-	assert.Equal(t, states(live, Done), reserve(t, d, fresh...))
+	assert.Equal(t, states(live, Done), reserveKeys(t, d, fresh...))
 }
 
 func TestStorageBackgroundCleanup(t *testing.T) {
@@ -173,7 +173,7 @@ func TestStorageBackgroundCleanup(t *testing.T) {
 	ctx := context.Background()
 
 	keys := spanKeys(1, 50)
-	reserve(t, d, keys...)
+	reserveKeys(t, d, keys...)
 	d.Finish(ctx, keys, true)
 	reserve(t, d, "otlp:d:stuck") // never finished
 	require.Equal(t, 50, entries(t, d))
@@ -228,21 +228,21 @@ func TestStorageFailure(t *testing.T) {
 			d := e.start(t, cfg, h)
 			ctx := context.Background()
 			reserve(t, d, "otlp:d:accepted")
-			d.Finish(ctx, []string{"otlp:d:accepted"}, true)
+			d.Finish(ctx, K("otlp:d:accepted"), true)
 			require.NoError(t, d.store.client.Close(ctx)) // every call fails from now on
 
-			st, err := d.Reserve(ctx, []string{"otlp:d:accepted", "otlp:d:a", "otlp:d:b"})
+			st, err := d.Reserve(ctx, K("otlp:d:accepted", "otlp:d:a", "otlp:d:b"), nil)
 			if onError == OnErrorRetry {
 				require.ErrorIs(t, err, ErrUnavailable)
 				assert.Contains(t, err.Error(), "dedup backend unavailable: storage: ")
 				assert.Nil(t, st)
-				st, err = d.Reserve(ctx, []string{"otlp:d:accepted"})
+				st, err = d.Reserve(ctx, K("otlp:d:accepted"), nil)
 				require.NoError(t, err, "a cached key needs no storage call")
 				assert.Equal(t, []State{Done}, st)
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, []State{Done, New, New}, st)
-				d.Finish(ctx, []string{"otlp:d:a"}, true)
+				d.Finish(ctx, K("otlp:d:a"), true)
 				assert.Equal(t, []State{Done, Done, InFlight}, reserve(t, d, "otlp:d:accepted", "otlp:d:a", "otlp:d:b"),
 					"accepted despite the failure: remembered in memory")
 			}
@@ -260,14 +260,14 @@ func TestStorageFull(t *testing.T) {
 	e := newEnv(t, nil)
 	d := e.start(t, storageConfig(), h)
 	ctx := context.Background()
-	var full []string
+	var full []Key
 	for round := 0; round < 100 && e.errors(t, "storage") == 0; round++ {
 		full = spanKeys(round, 100)
-		reserve(t, d, full...)
+		reserveKeys(t, d, full...)
 		d.Finish(ctx, full, true)
 	}
 	require.Equal(t, int64(1), e.errors(t, "storage"), "the storage never filled")
-	assert.Equal(t, states(100, Done), reserve(t, d, full...))
+	assert.Equal(t, states(100, Done), reserveKeys(t, d, full...))
 	var logged error
 	for _, l := range e.logs.FilterMessage("Dedup backend call failed").All() {
 		if err, ok := l.ContextMap()["error"].(string); ok {

@@ -36,12 +36,12 @@ func TestTelemetryRedis(t *testing.T) {
 	ctx := context.Background()
 	keys := spanKeys(1, 4)
 
-	reserve(t, d1, keys...)                 // 4 misses, 1 call
+	reserveKeys(t, d1, keys...)             // 4 misses, 1 call
 	d1.Finish(ctx, keys[:3], true)          // 1 call
 	d1.Finish(ctx, keys[3:], false)         // 1 call
-	reserve(t, d1, keys...)                 // 3 local hits, 1 miss, 1 call
-	reserve(t, d2, keys[:3]...)             // 3 redis hits, 1 call
-	reserve(t, d2, keys[:3]...)             // 3 local hits, no call
+	reserveKeys(t, d1, keys...)             // 3 local hits, 1 miss, 1 call
+	reserveKeys(t, d2, keys[:3]...)         // 3 redis hits, 1 call
+	reserveKeys(t, d2, keys[:3]...)         // 3 local hits, no call
 	reserve(t, d1, "otlp:d:in-flight-here") // 1 miss, 1 call
 	reserve(t, d1, "otlp:d:in-flight-here") // in flight: no hit, no miss, no call
 	r.Stop()
@@ -73,7 +73,7 @@ func TestTelemetryMemory(t *testing.T) {
 	d := e.start(t, NewDefaultConfig(), nil)
 	ctx := context.Background()
 	reserve(t, d, "otlp:d:a", "otlp:d:b")
-	d.Finish(ctx, []string{"otlp:d:a"}, true)
+	d.Finish(ctx, K("otlp:d:a"), true)
 	reserve(t, d, "otlp:d:a", "otlp:d:b")
 
 	metadatatest.AssertEqualReceiverWebhookDedupHits(t, e.tel, []metricdata.DataPoint[int64]{

@@ -1,7 +1,14 @@
 // Package otlp decodes the OTLP request bodies webhook senders push: traces
-// and logs, as JSON or protobuf. A well-formed body goes through pdata's own
-// decoder; only a body pdata refuses is read by the normalizer, which repairs
-// what real senders get wrong (lenient) or names the first problem (strict).
+// and logs, as JSON or protobuf.
+//
+// A JSON body is read in one walk (internal/jsontok) that checks it (syntax,
+// nesting, UTF-8, nothing after the document), builds the traces or logs
+// through pdata's public API, applies the lenient repairs and collects the
+// spans' dedup keys. Every field is read by the rule pdata's own decoder
+// reads it with, so a body pdata accepts gives the same traces; where pdata
+// would refuse the body, lenient mode repairs what real senders get wrong
+// and strict mode names the first problem. Protobuf goes through pdata's
+// decoder.
 //
 // The way in is DecodeTraces and DecodeLogs: bytes in, pdata out, with what
 // had to be left out or repaired.
@@ -13,12 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/otelcol-webhook/otelcol-webhook/internal/genai"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 )
 
 // MaxJSONDepth bounds nesting: OTLP needs about ten levels, and a deeper body
@@ -39,141 +46,181 @@ const (
 type Result struct {
 	// Rejected counts the spans or log records that could not be read and
 	// were left out; RejectMessage names the first one and its problem.
+	// With an error, Rejected counts those the decoder had begun to read.
 	Rejected      int
 	RejectMessage string
 	Repairs       RepairCounts
+	// SpanKeys are the trace and span IDs of the spans, in walk order
+	// (traces only). Release gives their memory back for the next request.
+	SpanKeys []SpanKey
+	keyBuf   *keyBuf
+}
+
+type keyBuf struct{ keys []SpanKey }
+
+var keyBufPool = sync.Pool{New: func() any { return new(keyBuf) }}
+
+// Release returns SpanKeys to a pool; r.SpanKeys must not be used after.
+func (r *Result) Release() {
+	if r.keyBuf != nil && cap(r.SpanKeys) <= maxPooledScratch/24 {
+		r.keyBuf.keys = r.SpanKeys[:0]
+		keyBufPool.Put(r.keyBuf)
+	}
+	r.keyBuf, r.SpanKeys = nil, nil
+}
+
+func (r *Result) borrowKeys() []SpanKey {
+	r.keyBuf = keyBufPool.Get().(*keyBuf)
+	return r.keyBuf.keys[:0]
 }
 
 // DecodeTraces turns a traces request body into traces. With lenient it
 // repairs what it can and leaves out the spans it cannot read; otherwise any
 // problem is an error that names the field.
 func DecodeTraces(enc Encoding, body []byte, lenient bool) (ptrace.Traces, Result, error) {
-	return decode(tracesSignal, enc, body, lenient)
+	var res Result
+	if enc == Proto {
+		td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(body)
+		if err != nil {
+			return ptrace.Traces{}, res, fmt.Errorf("body is not a valid OTLP protobuf ExportTraceServiceRequest: %w", err)
+		}
+		if lenient {
+			repairSpanAttributes(td, &res.Repairs)
+		}
+		res.SpanKeys = appendSpanKeys(res.borrowKeys(), td)
+		return td, res, nil
+	}
+
+	d := getDecoder(body, !lenient, &res.Repairs)
+	defer putDecoder(d)
+	d.spanKeys = res.borrowKeys()
+	td := ptrace.NewTraces()
+	d.traces(td)
+	res.SpanKeys, d.spanKeys = d.spanKeys, nil
+	if err := d.finish(body, "traces"); err != nil {
+		res.Rejected = d.items
+		return ptrace.Traces{}, res, err
+	}
+	if d.needPdata && d.exact() {
+		// A repeated attribute key or a string-table index: pdata's
+		// decoder builds that, the public API cannot.
+		if pd, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(d.pdataBody(body)); err == nil && pd.SpanCount() == td.SpanCount() {
+			td = pd
+			d.redoRepairs(lenient, func(c *RepairCounts) { repairSpanAttributes(td, c) })
+			res.SpanKeys = appendSpanKeys(res.SpanKeys[:0], td)
+		}
+	}
+	d.rejects(&res, "span(s)")
+	return td, res, nil
 }
 
 // DecodeLogs is DecodeTraces for a logs request body.
 func DecodeLogs(enc Encoding, body []byte, lenient bool) (plog.Logs, Result, error) {
-	return decode(logsSignal, enc, body, lenient)
-}
-
-// signal is what decode needs to know of traces or logs.
-type signal[T any] struct {
-	fromJSON, fromProto func([]byte) (T, error)
-	count               func(T) int
-	normalize           func(*normalizer, []byte) ([]byte, error)
-	repair              func(T, *RepairCounts)
-	// legacyKey is the pre-1.0 name of the scope list, which pdata no
-	// longer reads: it sees a body without data.
-	legacyKey []byte
-	errLegacy error
-	request   string // protobuf message name, for messages
-	items     string // "span(s)", for messages
-}
-
-var tracesSignal = &signal[ptrace.Traces]{
-	fromJSON:  (&ptrace.JSONUnmarshaler{}).UnmarshalTraces,
-	fromProto: (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces,
-	count:     ptrace.Traces.SpanCount,
-	normalize: (*normalizer).normalizeTraces,
-	repair:    repairSpanAttributes,
-	legacyKey: []byte(`"instrumentationLibrarySpans"`),
-	errLegacy: errors.New(`spans are under "instrumentationLibrarySpans", the name OTLP used before 1.0 for "scopeSpans" (lenient: true reads it)`),
-	request:   "ExportTraceServiceRequest",
-	items:     "span(s)",
-}
-
-var logsSignal = &signal[plog.Logs]{
-	fromJSON:  (&plog.JSONUnmarshaler{}).UnmarshalLogs,
-	fromProto: (&plog.ProtoUnmarshaler{}).UnmarshalLogs,
-	count:     plog.Logs.LogRecordCount,
-	normalize: (*normalizer).normalizeLogs,
-	repair:    repairLogAttributes,
-	legacyKey: []byte(`"instrumentationLibraryLogs"`),
-	errLegacy: errors.New(`log records are under "instrumentationLibraryLogs", the name OTLP used before 1.0 for "scopeLogs" (lenient: true reads it)`),
-	request:   "ExportLogsServiceRequest",
-	items:     "log record(s)",
-}
-
-// decode takes the fast path, the stock pdata decoder plus a walk over the
-// attributes, for well-formed OTLP; only a body pdata refuses goes through
-// the normalizer.
-func decode[T any](s *signal[T], enc Encoding, body []byte, lenient bool) (T, Result, error) {
 	var res Result
-	var zero T
 	if enc == Proto {
-		data, err := s.fromProto(body)
+		ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(body)
 		if err != nil {
-			return zero, res, fmt.Errorf("body is not a valid OTLP protobuf %s: %w", s.request, err)
+			return plog.Logs{}, res, fmt.Errorf("body is not a valid OTLP protobuf ExportLogsServiceRequest: %w", err)
 		}
 		if lenient {
-			s.repair(data, &res.Repairs)
+			repairLogAttributes(ld, &res.Repairs)
 		}
-		return data, res, nil
+		return ld, res, nil
 	}
 
-	badUTF8, deep, end := scanJSONValue(body, MaxJSONDepth)
-	if deep >= 0 {
-		return zero, res, fmt.Errorf("JSON is nested more than %d levels deep at byte %d", MaxJSONDepth, deep)
+	d := getDecoder(body, !lenient, &res.Repairs)
+	defer putDecoder(d)
+	ld := plog.NewLogs()
+	d.logs(ld)
+	if err := d.finish(body, "logs"); err != nil {
+		res.Rejected = d.items
+		return plog.Logs{}, res, err
 	}
-	if end >= 0 && len(bytes.TrimLeft(body[end:], " \t\r\n")) > 0 {
-		// pdata reads the first value and ignores what follows it, so a
-		// second document would be dropped without a word.
-		if serr := syntaxError(body); serr != nil {
-			return zero, res, serr
+	if d.needPdata && d.exact() {
+		if pd, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(d.pdataBody(body)); err == nil && pd.LogRecordCount() == ld.LogRecordCount() {
+			ld = pd
+			d.redoRepairs(lenient, func(c *RepairCounts) { repairLogAttributes(ld, c) })
 		}
 	}
-	if badUTF8 >= 0 {
-		if !lenient {
-			return zero, res, fmt.Errorf("body is not valid UTF-8 at byte %d (lenient: true would replace invalid bytes)", badUTF8)
-		}
-		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
-		res.Repairs.Add(repairInvalidUTF8)
-	}
-
-	data, err := s.fromJSON(body)
-	if err == nil && s.count(data) == 0 {
-		// pdata reads some non-JSON (such as "}") as an empty request; a
-		// body without data is small, so checking it costs nothing.
-		if err = syntaxError(body); err != nil {
-			return zero, res, err
-		}
-		if bytes.Contains(body, s.legacyKey) {
-			// The normalizer reads the pre-1.0 name.
-			err = s.errLegacy
-		}
-	}
-	if err == nil {
-		if lenient {
-			s.repair(data, &res.Repairs)
-		}
-		return data, res, nil
-	}
-	if serr := syntaxError(body); serr != nil {
-		return zero, res, serr
-	}
-
-	n := newNormalizer(!lenient, &res.Repairs)
-	canonical, nerr := s.normalize(n, body)
-	if nerr != nil {
-		return zero, res, fmt.Errorf("body is not valid OTLP JSON: %w", nerr)
-	}
-	if !lenient {
-		// The strict normalizer found nothing pdata's own error would not say.
-		return zero, res, fmt.Errorf("body is not valid OTLP JSON: %w", err)
-	}
-	data, err = s.fromJSON(canonical)
-	if err != nil {
-		return zero, res, fmt.Errorf("body is not valid OTLP JSON: %w", err)
-	}
-	s.repair(data, &res.Repairs)
-	res.Rejected = n.rejected
-	if n.rejected > 0 {
-		res.RejectMessage = fmt.Sprintf("%d %s rejected; first: %s", n.rejected, s.items, n.rejectFirst)
-	}
-	return data, res, nil
+	d.rejects(&res, "log record(s)")
+	return ld, res, nil
 }
 
-// syntaxError reports where body stops being JSON, by line and column.
+// finish checks the walk: syntax and nesting first, then UTF-8, then what
+// the decoder found, then whether the body was OTLP at all.
+func (d *decoder) finish(body []byte, signal string) error {
+	err := d.r.Err()
+	if err == nil {
+		err = d.r.End()
+	}
+	if err != nil {
+		if de, ok := errors.AsType[*jsontok.DepthError](err); ok {
+			return de
+		}
+		if serr := syntaxError(body); serr != nil {
+			return serr
+		}
+		return fmt.Errorf("body is not valid JSON: %w", err)
+	}
+	if bad := d.r.FirstBadUTF8(); bad >= 0 {
+		if d.strict {
+			return fmt.Errorf("body is not valid UTF-8 at byte %d (lenient: true would replace invalid bytes)", bad)
+		}
+		d.repairs.Add(repairInvalidUTF8)
+	}
+	if d.fatal != nil {
+		return fmt.Errorf("body is not valid OTLP JSON: %w", d.fatal)
+	}
+	if !d.sawOTLP && len(d.other) > 0 {
+		return notOTLP(signal, d.other)
+	}
+	return nil
+}
+
+// exact reports whether pdata's decoder accepts the body and reads it as
+// this decoder did: nothing was repaired but what the lenient walk over
+// pdata's output repairs too, nothing left out, no pre-1.0 names, and no
+// empty key (pdata's decoder takes one for the end of its object).
+func (d *decoder) exact() bool {
+	n := 0
+	for k, c := range d.repairs {
+		switch RepairKind(k) {
+		case repairNumberString, repairFinishReasons, repairInvalidUTF8:
+		default:
+			n += c
+		}
+	}
+	return n == 0 && d.rejected == 0 && !d.legacy && !d.emptyKey
+}
+
+// pdataBody is the body as pdata's decoder must read it: with invalid
+// UTF-8 replaced, as lenient mode reads it.
+func (d *decoder) pdataBody(body []byte) []byte {
+	if d.r.FirstBadUTF8() >= 0 {
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	return body
+}
+
+// redoRepairs counts the repairs of pdata's output anew.
+func (d *decoder) redoRepairs(lenient bool, repair func(*RepairCounts)) {
+	utf8Fixed := d.repairs[repairInvalidUTF8]
+	*d.repairs = RepairCounts{}
+	d.repairs[repairInvalidUTF8] = utf8Fixed
+	if lenient {
+		repair(d.repairs)
+	}
+}
+
+func (d *decoder) rejects(res *Result, items string) {
+	res.Rejected = d.rejected
+	if d.rejected > 0 {
+		res.RejectMessage = fmt.Sprintf("%d %s rejected; first: %s", d.rejected, items, d.rejectFirst)
+	}
+}
+
+// syntaxError reports where body stops being JSON, by line and column, as
+// encoding/json words it.
 func syntaxError(body []byte) error {
 	var raw json.RawMessage
 	err := json.Unmarshal(body, &raw)
@@ -200,46 +247,4 @@ func lineCol(body []byte, offset int64) (line, col int) {
 	line = bytes.Count(before, []byte{'\n'}) + 1
 	col = int(offset) - bytes.LastIndexByte(before, '\n')
 	return line, col
-}
-
-// repairSpanAttributes converts span attributes that a sender sent as
-// strings to the type they have by definition (see genai.RepairValue).
-func repairSpanAttributes(td ptrace.Traces, repairs *RepairCounts) {
-	rss := td.ResourceSpans()
-	for i := 0; i < rss.Len(); i++ {
-		sss := rss.At(i).ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
-			for k := 0; k < spans.Len(); k++ {
-				repairAttributes(spans.At(k).Attributes(), repairs)
-			}
-		}
-	}
-}
-
-// repairLogAttributes is repairSpanAttributes for log records, such as GenAI
-// events.
-func repairLogAttributes(ld plog.Logs, repairs *RepairCounts) {
-	rls := ld.ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		sls := rls.At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			records := sls.At(j).LogRecords()
-			for k := 0; k < records.Len(); k++ {
-				repairAttributes(records.At(k).Attributes(), repairs)
-			}
-		}
-	}
-}
-
-func repairAttributes(attrs pcommon.Map, repairs *RepairCounts) {
-	for key, v := range attrs.All() {
-		if genai.RepairValue(key, v) {
-			if key == genai.AttrFinishReasons {
-				repairs.Add(repairFinishReasons)
-			} else {
-				repairs.Add(repairNumberString)
-			}
-		}
-	}
 }

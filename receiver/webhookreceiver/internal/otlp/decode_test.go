@@ -320,25 +320,6 @@ func TestProtobufBody(t *testing.T) {
 	assert.Contains(t, err.Error(), "body is not a valid OTLP protobuf ExportTraceServiceRequest")
 }
 
-func TestScanJSON(t *testing.T) {
-	tests := []struct {
-		body          string
-		badUTF8, deep int
-	}{
-		{body: `{"a":[1,2,{"b":"c"}]}`, badUTF8: -1, deep: -1},
-		{body: `{"a":"[[[[[[[[[[[[[[[["}`, badUTF8: -1, deep: -1},
-		{body: `{"a":"esc \" [[[[[[ \\"}`, badUTF8: -1, deep: -1},
-		{body: `[[[[[`, badUTF8: -1, deep: 3},
-		{body: "{\"a\":\"\xc3\x28\"}", badUTF8: 6, deep: -1},
-		{body: `"unterminated`, badUTF8: -1, deep: -1},
-	}
-	for _, tt := range tests {
-		bad, deep := scanJSON([]byte(tt.body), 3)
-		assert.Equal(t, tt.badUTF8, bad, tt.body)
-		assert.Equal(t, tt.deep, deep, tt.body)
-	}
-}
-
 // oneRecord wraps log record fields into a payload with one record.
 func oneRecord(fields string) string {
 	return `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},` +

@@ -1,118 +1,183 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
 import (
-	"strconv"
-
-	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 )
 
-var (
-	resourceLogsShape = &container{
-		what: "a resourceLogs", header: "resource", headerKeys: []string{"resource"},
-		list: "scopeLogs", listKeys: []string{"scopeLogs", "scope_logs", "instrumentationLibraryLogs"},
-		deprecated: "deprecatedScopeLogs", deprecatedKeys: []string{"deprecatedScopeLogs", "deprecated_scope_logs"},
+// logs reads an ExportLogsServiceRequest into ld.
+func (d *decoder) logs(ld plog.Logs) {
+	if !d.topObject("resourceLogs") {
+		return
 	}
-	scopeLogsShape = &container{
-		what: "a scopeLogs", header: "scope", headerKeys: []string{"scope", "instrumentationLibrary"},
-		list: "logRecords", listKeys: []string{"logRecords", "log_records"},
+	rls := ld.ResourceLogs()
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch key := d.key(); view(key) {
+		case "resourceLogs", "resource_logs":
+			d.sawOTLP = true
+			if d.array() {
+				i := 0
+				for ok := d.r.FirstElem(); ok; ok = d.r.NextElem() {
+					d.index(i)
+					i++
+					d.resourceLogs(rls.AppendEmpty())
+				}
+			}
+		default:
+			d.otherField(key)
+			d.r.Skip()
+		}
+		d.pop()
 	}
-)
-
-func init() {
-	resourceLogsShape.child = always((*normalizer).scopeLogs)
-	scopeLogsShape.child = (*normalizer).recordObject
 }
 
-func (n *normalizer) resourceLogs() { n.container(resourceLogsShape) }
+const errLegacyLogs = `log records are under "instrumentationLibraryLogs", the name OTLP used before 1.0 for "scopeLogs" (lenient: true reads it)`
 
-func (n *normalizer) scopeLogs() { n.container(scopeLogsShape) }
-
-// recordFields are the fields of one log record, kept until the record is
-// known to be readable.
-type recordFields struct {
-	traceID, spanID         idField
-	time, observed          uint64
-	severity                int32
-	severityText, eventName string
-	flags, droppedAttrs     uint32
-	nAttrs                  int
-	body                    []byte // each "body" as sent: pdata merges repeats
+func (d *decoder) resourceLogs(rl plog.ResourceLogs) {
+	if !d.object("a resourceLogs") {
+		return
+	}
+	// pdata reads "deprecatedScopeLogs" when there is no "scopeLogs".
+	var deprecated plog.ScopeLogsSlice
+	hasDeprecated := false
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch view(d.key()) {
+		case "resource":
+			d.resource(rl.Resource())
+		case "scopeLogs", "scope_logs":
+			d.scopeLogsList(rl.ScopeLogs(), false)
+		case "instrumentationLibraryLogs":
+			if d.strict {
+				d.failf(errLegacyLogs)
+				d.r.Skip()
+				break
+			}
+			d.legacy = true
+			d.scopeLogsList(rl.ScopeLogs(), true)
+		case "schemaUrl", "schema_url":
+			rl.SetSchemaUrl(d.readString())
+		case "deprecatedScopeLogs", "deprecated_scope_logs":
+			if !hasDeprecated {
+				deprecated, hasDeprecated = plog.NewScopeLogsSlice(), true
+			}
+			d.scopeLogsList(deprecated, false)
+		default:
+			d.r.Skip()
+		}
+		d.pop()
+	}
+	if hasDeprecated && rl.ScopeLogs().Len() == 0 {
+		deprecated.MoveAndAppendTo(rl.ScopeLogs())
+	}
 }
 
-// severityNumbers are the names of SeverityNumber (pdata's own table spells
-// SEVERITY_NUMBER_TRACE with a trailing space).
-var severityNumbers = func() map[string]int32 {
-	m := map[string]int32{"SEVERITY_NUMBER_UNSPECIFIED": 0}
-	for i, level := range []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"} {
-		for j, suffix := range []string{"", "2", "3", "4"} {
-			m["SEVERITY_NUMBER_"+level+suffix] = int32(4*i + j + 1)
+func (d *decoder) scopeLogsList(list plog.ScopeLogsSlice, legacy bool) {
+	if !d.array() {
+		return
+	}
+	i := 0
+	for ok := d.r.FirstElem(); ok; ok = d.r.NextElem() {
+		d.index(i)
+		i++
+		d.scopeLogs(list.AppendEmpty(), legacy)
+	}
+}
+
+func (d *decoder) scopeLogs(sl plog.ScopeLogs, legacy bool) {
+	if !d.object("a scopeLogs") {
+		return
+	}
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch view(d.key()) {
+		case "scope":
+			d.scope(sl.Scope())
+		case "instrumentationLibrary":
+			if legacy {
+				d.scope(sl.Scope())
+			} else {
+				d.r.Skip()
+			}
+		case "logRecords", "log_records":
+			d.records(sl.LogRecords())
+		case "schemaUrl", "schema_url":
+			sl.SetSchemaUrl(d.readString())
+		default:
+			d.r.Skip()
+		}
+		d.pop()
+	}
+}
+
+func (d *decoder) records(records plog.LogRecordSlice) {
+	if !d.array() {
+		return
+	}
+	first := records.Len()
+	var drop []int
+	i := 0
+	for ok := d.r.FirstElem(); ok; ok = d.r.NextElem() {
+		d.index(i)
+		start := d.r.Pos()
+		if !d.record(records.AppendEmpty()) {
+			drop = append(drop, first+i)
+		}
+		if i == 0 && !d.sized {
+			d.sized = true
+			records.EnsureCapacity(records.Len() + estimate(len(d.r.Buf())-d.r.Pos(), d.r.Pos()-start))
+		}
+		i++
+	}
+	if len(drop) > 0 {
+		removeAt(drop, func(f func(plog.LogRecord) bool) { records.RemoveIf(f) })
+	}
+}
+
+// record reads one log record and reports whether it could be read.
+func (d *decoder) record(lr plog.LogRecord) bool {
+	d.beginItem()
+	var tid pcommon.TraceID
+	var sid pcommon.SpanID
+	var tidText, sidText string
+	// A repeated "body" merges into the same value, as in pdata.
+	var body value
+	if d.object("a log record") {
+		for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+			d.push()
+			switch view(d.key()) {
+			case "timeUnixNano", "time_unix_nano":
+				lr.SetTimestamp(pcommon.Timestamp(d.readTimestamp()))
+			case "observedTimeUnixNano", "observed_time_unix_nano":
+				lr.SetObservedTimestamp(pcommon.Timestamp(d.readTimestamp()))
+			case "severityNumber", "severity_number":
+				lr.SetSeverityNumber(plog.SeverityNumber(d.readEnum(severityNumbers)))
+			case "severityText", "severity_text":
+				lr.SetSeverityText(d.readString())
+			case "body":
+				d.anyValue(&body)
+			case "attributes":
+				d.attributes(lr.Attributes(), true)
+			case "droppedAttributesCount", "dropped_attributes_count":
+				lr.SetDroppedAttributesCount(d.readUint32())
+			case "flags":
+				lr.SetFlags(plog.LogRecordFlags(d.readUint32()))
+			case "traceId", "trace_id":
+				d.readID(tid[:], &tidText)
+			case "spanId", "span_id":
+				d.readID(sid[:], &sidText)
+			case "eventName", "event_name":
+				lr.SetEventName(d.readString())
+			default:
+				d.r.Skip()
+			}
+			d.pop()
 		}
 	}
-	return m
-}()
-
-// recordObject reads one log record and writes it unless it had to be
-// rejected. It reports whether it wrote the record.
-func (n *normalizer) recordObject(first bool) bool {
-	n.record = recordFields{body: n.record.body[:0]}
-	n.attrs = n.attrs[:0]
-	return n.item("a log record", first, n.recordField, n.writeRecord)
-}
-
-func (n *normalizer) recordField(field string) {
-	r := &n.record
-	switch field {
-	case "timeUnixNano", "time_unix_nano":
-		r.time = n.readTimestamp()
-	case "observedTimeUnixNano", "observed_time_unix_nano":
-		r.observed = n.readTimestamp()
-	case "severityNumber", "severity_number":
-		r.severity = n.readEnum(severityNumbers, "SEVERITY_NUMBER_")
-	case "severityText", "severity_text":
-		r.severityText = n.readString()
-	case "body":
-		r.body = append(r.body, `,"body":`...)
-		r.body = n.anyValue(r.body)
-	case "attributes":
-		n.attrs, r.nAttrs = n.keyValues(n.attrs, r.nAttrs)
-	case "droppedAttributesCount", "dropped_attributes_count":
-		r.droppedAttrs = n.readUint32()
-	case "flags":
-		r.flags = n.readUint32()
-	case "traceId", "trace_id":
-		r.traceID = n.readID(16)
-	case "spanId", "span_id":
-		r.spanID = n.readID(8)
-	case "eventName", "event_name":
-		r.eventName = n.readString()
-	default:
-		n.iter.Skip()
-	}
-}
-
-func (n *normalizer) writeRecord() {
-	r := &n.record
-	o := append(n.out, `{"timeUnixNano":"`...)
-	o = strconv.AppendUint(o, r.time, 10)
-	o = append(o, `","observedTimeUnixNano":"`...)
-	o = strconv.AppendUint(o, r.observed, 10)
-	o = append(o, `","severityNumber":`...)
-	o = strconv.AppendInt(o, int64(r.severity), 10)
-	o = append(o, `,"severityText":`...)
-	o = jsonstr.Append(o, r.severityText)
-	o = append(o, r.body...)
-	o = append(o, `,"attributes":[`...)
-	o = append(o, n.attrs...)
-	o = appendOriginalIDs(o, r.nAttrs > 0, r.traceID, r.spanID, idField{})
-	o = append(o, `],"droppedAttributesCount":`...)
-	o = strconv.AppendUint(o, uint64(r.droppedAttrs), 10)
-	o = append(o, `,"flags":`...)
-	o = strconv.AppendUint(o, uint64(r.flags), 10)
-	o = append(o, `,"traceId":"`...)
-	o = append(o, r.traceID.hex...)
-	o = append(o, `","spanId":"`...)
-	o = append(o, r.spanID.hex...)
-	o = append(o, `","eventName":`...)
-	o = jsonstr.Append(o, r.eventName)
-	n.out = append(o, '}')
+	d.set(lr.Body(), &body)
+	lr.SetTraceID(tid)
+	lr.SetSpanID(sid)
+	putOriginalIDs(lr.Attributes(), tidText, sidText, "")
+	return d.endItem()
 }

@@ -45,10 +45,15 @@ func TestLenientLogs(t *testing.T) {
 		},
 		{
 			// pdata's own table misspells this name, so pdata refuses it:
-			// lenient mode reads it, strict mode passes on pdata's error.
-			name: "SEVERITY_NUMBER_TRACE", fields: `,"severityNumber":"SEVERITY_NUMBER_TRACE"`,
+			// lenient mode reads it, strict mode refuses it as pdata does.
+			name: "SEVERITY_NUMBER_TRACE", fields: `,"severityNumber":"SEVERITY_NUMBER_TRACE"`, repair: "enum",
 			check:  func(t *testing.T, r plog.LogRecord) { assert.Equal(t, plog.SeverityNumberTrace, r.SeverityNumber()) },
-			strict: "ReadEnumValue: unknown string value",
+			strict: `logRecords[0].severityNumber: enum value "SEVERITY_NUMBER_TRACE" is not one pdata's decoder reads`,
+		},
+		{
+			// ... and reads it as pdata spells it.
+			name: "SEVERITY_NUMBER_TRACE as pdata spells it", fields: `,"severityNumber":"SEVERITY_NUMBER_TRACE "`,
+			check: func(t *testing.T, r plog.LogRecord) { assert.Equal(t, plog.SeverityNumberTrace, r.SeverityNumber()) },
 		},
 		{
 			name: "non-hex trace ID", fields: `,"traceId":"abc123..."`, repair: "id_hashed",
@@ -128,7 +133,9 @@ func TestRejectedLogRecords(t *testing.T) {
 func TestLogsBodyErrors(t *testing.T) {
 	tests := []struct{ name, body, message string }{
 		{"not JSON", `hello`, "body is not valid JSON: invalid character 'h' looking for beginning of value at line 1, column 1"},
-		{"traces sent to the logs path", `{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"}]}]}]}`, ""},
+		{"traces sent to the logs path", `{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"}]}]}]}`, `body is not OTLP logs: it has "resourceSpans", the field of OTLP traces`},
+		{"not OTLP", `{"event":"test","data":"hello world"}`, `body is not OTLP: top-level fields "data", "event"; other webhook senders need a route under "webhooks"`},
+		{"no records", `{"resourceLogs":[],"other":1}`, ""},
 		{"resourceLogs is a number", `{"resourceLogs":5}`, "resourceLogs: expected an array, got a number"},
 		{"body is an array", `[1]`, "the body must be a JSON object with a resourceLogs array, got an array"},
 		{"legacy name, strict", `{"resourceLogs":[{"instrumentationLibraryLogs":[{"logRecords":[{}]}]}]}`, `"instrumentationLibraryLogs"`},
@@ -137,7 +144,7 @@ func TestLogsBodyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ld, _, err := DecodeLogs(JSON, []byte(tt.body), false)
 			if tt.message == "" {
-				// pdata reads it as a request without log records.
+				// A request without log records.
 				require.NoError(t, err)
 				assert.Zero(t, ld.LogRecordCount())
 				return

@@ -1,105 +1,124 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
 import (
-	"strconv"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/xpdata/entity"
 
-	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 )
 
-// container is the shape of the objects that group items: resourceSpans and
-// scopeSpans, resourceLogs and scopeLogs. Each has a header object (a
-// resource or a scope), a list of children and a schemaUrl.
-type container struct {
-	what       string   // "a resourceSpans", for messages
-	header     string   // canonical name of the header object
-	headerKeys []string // names the header is read under
-	list       string   // canonical name of the list of children
-	listKeys   []string // names the list is read under
-	// deprecated is the canonical name of the list OTLP used before 1.0
-	// under field number 1000 ("deprecatedScopeSpans"), and deprecatedKeys
-	// the names it is read under. pdata reads it in place of an empty list,
-	// so it is written as it came and pdata applies the same rule.
-	deprecated     string
-	deprecatedKeys []string
-	// child reads one child and writes it after the others, unless it was
-	// rejected; it reports whether it wrote it.
-	child func(n *normalizer, first bool) bool
-}
-
-func (n *normalizer) container(c *container) {
-	n.out = append(n.out, '{')
-	w := fieldWriter{out: &n.out}
-	list := func(name string) {
-		w.name(name)
-		n.out = append(n.out, '[')
-		first := true
-		n.array(func() {
-			if c.child(n, first) {
-				first = false
-			}
-		})
-		n.out = append(n.out, ']')
-	}
-	n.objectOrFail(c.what, func(field string) {
-		switch {
-		case oneOf(field, c.headerKeys):
-			w.name(c.header)
-			n.resource(&n.out)
-		case oneOf(field, c.listKeys):
-			list(c.list)
-		case c.deprecated != "" && oneOf(field, c.deprecatedKeys):
-			list(c.deprecated)
-		case field == "schemaUrl" || field == "schema_url":
-			w.name("schemaUrl")
-			n.out = jsonstr.Append(n.out, n.readString())
-		default:
-			n.iter.Skip()
-		}
-	})
-	n.out = append(n.out, '}')
-}
-
-// always wraps a child that is never rejected: it writes the comma itself.
-func always(read func(n *normalizer)) func(n *normalizer, first bool) bool {
-	return func(n *normalizer, first bool) bool {
-		if !first {
-			n.out = append(n.out, ',')
-		}
-		read(n)
-		return true
+// topObject begins the request object. null is an empty request, as in
+// pdata; any other value fails the body.
+func (d *decoder) topObject(list string) bool {
+	switch kind := d.r.Peek(); kind {
+	case jsontok.Object:
+		return d.r.BeginObject()
+	case jsontok.Null:
+		d.r.Null()
+		return false
+	default:
+		d.failf("the body must be a JSON object with a %s array, got %s", list, kind.Article())
+		d.r.Skip()
+		return false
 	}
 }
 
-func oneOf(s string, list []string) bool {
-	for _, l := range list {
-		if s == l {
-			return true
-		}
+// otherField keeps the name of a top-level field that is not OTLP, for
+// the message of a body that has no OTLP field at all.
+func (d *decoder) otherField(key []byte) {
+	const maxKept = 1000
+	if len(d.other) < maxKept {
+		d.other = append(d.other, string(key))
 	}
-	return false
 }
 
-// resource writes a resource or an instrumentation scope: both are objects
-// of scalar fields plus attributes.
-func (n *normalizer) resource(out *[]byte) {
-	*out = append(*out, '{')
-	w := fieldWriter{out: out}
-	n.objectOrFail("a resource or scope", func(field string) {
-		switch field {
+// resource reads a resource.
+func (d *decoder) resource(res pcommon.Resource) {
+	if !d.object("a resource or scope") {
+		return
+	}
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch view(d.key()) {
 		case "attributes":
-			w.name("attributes")
-			*out = append(*out, '[')
-			*out, _ = n.keyValues(*out, 0)
-			*out = append(*out, ']')
+			d.attributes(res.Attributes(), false)
 		case "droppedAttributesCount", "dropped_attributes_count":
-			w.name("droppedAttributesCount")
-			*out = strconv.AppendUint(*out, uint64(n.readUint32()), 10)
-		case "name", "version":
-			w.name(field)
-			*out = jsonstr.Append(*out, n.readString())
+			res.SetDroppedAttributesCount(d.readUint32())
+		case "entityRefs", "entity_refs":
+			d.entityRefs(entity.ResourceEntityRefs(res))
 		default:
-			n.iter.Skip()
+			d.r.Skip()
 		}
-	})
-	*out = append(*out, '}')
+		d.pop()
+	}
+}
+
+// scope reads an instrumentation scope.
+func (d *decoder) scope(sc pcommon.InstrumentationScope) {
+	if !d.object("a resource or scope") {
+		return
+	}
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch view(d.key()) {
+		case "name":
+			sc.SetName(d.readString())
+		case "version":
+			sc.SetVersion(d.readString())
+		case "attributes":
+			d.attributes(sc.Attributes(), false)
+		case "droppedAttributesCount", "dropped_attributes_count":
+			sc.SetDroppedAttributesCount(d.readUint32())
+		default:
+			d.r.Skip()
+		}
+		d.pop()
+	}
+}
+
+// entityRefs reads a resource's references to entities.
+func (d *decoder) entityRefs(refs entity.EntityRefSlice) {
+	if !d.array() {
+		return
+	}
+	i := 0
+	for ok := d.r.FirstElem(); ok; ok = d.r.NextElem() {
+		d.index(i)
+		i++
+		ref := refs.AppendEmpty()
+		if !d.object("an entity reference") {
+			continue
+		}
+		for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+			d.push()
+			switch view(d.key()) {
+			case "schemaUrl", "schema_url":
+				ref.SetSchemaUrl(d.readString())
+			case "type":
+				ref.SetType(d.readString())
+			case "idKeys", "id_keys":
+				d.stringList(ref.IdKeys())
+			case "descriptionKeys", "description_keys":
+				d.stringList(ref.DescriptionKeys())
+			default:
+				d.r.Skip()
+			}
+			d.pop()
+		}
+	}
+	d.index(-1)
+}
+
+// stringList appends an array of strings to s.
+func (d *decoder) stringList(s pcommon.StringSlice) {
+	if !d.array() {
+		return
+	}
+	i := 0
+	for ok := d.r.FirstElem(); ok; ok = d.r.NextElem() {
+		d.index(i)
+		i++
+		s.Append(d.readString())
+	}
+	d.index(-1)
 }

@@ -1,349 +1,302 @@
 package otlp // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/otlp"
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math"
 	"strconv"
 	"strings"
 
-	jsoniter "github.com/json-iterator/go"
-
-	"github.com/otelcol-webhook/otelcol-webhook/internal/jsonstr"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 )
 
-// keyValues appends the entries of an attribute list after cnt entries
-// already in o, and returns the new count. Lenient mode also takes a plain
-// JSON object {"key": value}.
-func (n *normalizer) keyValues(o []byte, cnt int) ([]byte, int) {
-	sep := func() {
-		if cnt > 0 {
-			o = append(o, ',')
-		}
-		cnt++
-	}
-	switch n.iter.WhatIsNext() {
-	case jsoniter.ObjectValue:
-		if !n.repair(repairAttributesObject, "attributes must be an array of {\"key\", \"value\"} objects, got an object") {
-			n.iter.Skip()
-			return o, cnt
-		}
-		n.object(func(key string) {
-			sep()
-			o = append(o, `{"key":`...)
-			o = jsonstr.Append(o, key)
-			o = append(o, `,"value":`...)
-			o = n.plainValue(o)
-			o = append(o, '}')
-		})
-		return o, cnt
-	}
-	n.array(func() {
-		// A missing key is the empty key, as pdata reads it. A repeated
-		// "value" is written as often as it was sent: pdata merges the
-		// repeats into one value (a later empty object changes nothing), and
-		// reading the canonical body, it merges them the same way.
-		var key string
-		var value []byte
-		n.objectOrFail("an attribute", func(field string) {
-			switch field {
-			case "key":
-				key = n.readString()
-			case "value":
-				value = append(value, `,"value":`...)
-				value = n.anyValue(value)
-			default:
-				n.iter.Skip()
-			}
-		})
-		sep()
-		o = append(o, `{"key":`...)
-		o = jsonstr.Append(o, key)
-		o = append(o, value...)
-		o = append(o, '}')
-	})
-	return o, cnt
+// Attribute values are read into a scratch form first, so that every list
+// is sized before it is filled (attrs.go).
+
+type valKind uint8
+
+const (
+	vEmpty valKind = iota
+	vStr
+	vInt
+	vDouble
+	vBool
+	vBytes
+	vSlice
+	vMap
+)
+
+// value is one AnyValue as read.
+type value struct {
+	kind valKind
+	s    textRef // vStr
+	n    uint64  // vInt: the int64, vDouble: its bits, vBool: 0 or 1
+	// vBytes: the contents in d.bytes; vSlice, vMap: the entries in d.done
+	lo, hi int32
 }
 
-// valueKeys are the fields of an OTLP AnyValue.
-var valueKeys = map[string]bool{
-	"stringValue": true, "string_value": true, "boolValue": true, "bool_value": true,
-	"intValue": true, "int_value": true, "doubleValue": true, "double_value": true,
-	"arrayValue": true, "array_value": true, "kvlistValue": true, "kvlist_value": true,
-	"bytesValue": true, "bytes_value": true,
+// kv is an attribute, or an element of an array (without a key).
+type kv struct {
+	key textRef
+	v   value
 }
 
-// anyValue appends an OTLP AnyValue object. Leniently, a value written as a
-// plain JSON scalar or array is converted. An object is always read as an
-// AnyValue whose unknown fields are ignored, as pdata reads it, so both
-// decode paths agree.
-func (n *normalizer) anyValue(o []byte) []byte {
-	switch n.iter.WhatIsNext() {
-	case jsoniter.ObjectValue:
-	case jsoniter.NilValue:
-		n.iter.ReadNil()
-		return append(o, "{}"...)
+func strValue(t textRef) value { return value{kind: vStr, s: t} }
+
+func intValue(i int64) value      { return value{kind: vInt, n: uint64(i)} }
+func doubleValue(f float64) value { return value{kind: vDouble, n: math.Float64bits(f)} }
+
+func boolValue(b bool) value {
+	if b {
+		return value{kind: vBool, n: 1}
+	}
+	return value{kind: vBool}
+}
+
+// anyValue reads an OTLP AnyValue into v. Like pdata it merges a repeated
+// "value" into the same v: a field present replaces v, null or {} keeps it.
+// Leniently, a value written as plain JSON ("value": 5) is converted.
+func (d *decoder) anyValue(v *value) {
+	switch kind := d.r.Peek(); kind {
+	case jsontok.Object:
+	case jsontok.Null:
+		d.r.Null()
+		return
 	default:
-		if !n.repair(repairPlainValue, "value must be an object such as {\"stringValue\": ...}, got %s", n.kind()) {
-			n.iter.Skip()
-			return o
+		if !d.repair(repairPlainValue, "value must be an object such as {\"stringValue\": ...}, got %s", kind.Article()) {
+			d.r.Skip()
+			return
 		}
-		return n.plainValue(o)
+		*v = d.plainValue()
+		return
 	}
-
-	o = append(o, '{')
-	start := len(o)
-	n.object(func(field string) {
-		if valueKeys[field] {
-			// The last value field wins, as in pdata.
-			o = o[:start]
-		}
-		switch field {
+	if !d.r.BeginObject() {
+		return
+	}
+	for ok := d.r.FirstKey(); ok; ok = d.r.NextKey() {
+		d.push()
+		switch view(d.key()) {
 		case "stringValue", "string_value":
-			o = n.stringValue(o)
-		case "boolValue", "bool_value":
-			o = n.boolValue(o)
+			d.stringValue(v)
 		case "intValue", "int_value":
-			o = n.intValue(o)
+			d.intValue(v)
 		case "doubleValue", "double_value":
-			o = n.doubleValue(o)
+			d.doubleValue(v)
+		case "boolValue", "bool_value":
+			d.boolValue(v)
 		case "arrayValue", "array_value":
-			o = n.arrayValue(o)
+			d.arrayValue(v)
 		case "kvlistValue", "kvlist_value":
-			o = n.kvlistValue(o)
+			d.kvlistValue(v)
 		case "bytesValue", "bytes_value":
-			o = n.bytesValue(o)
+			d.bytesValue(v)
+		case "stringValueStrindex", "string_value_strindex":
+			// An index into a profile's string table: pdata keeps it, in a
+			// form its public API does not build (decode.go).
+			if d.readInt32("stringValueStrindex") {
+				*v = value{}
+				d.needPdata = true
+			}
 		default:
-			n.iter.Skip()
+			d.r.Skip()
 		}
-	})
-	return append(o, '}')
+		d.pop()
+	}
 }
 
-func (n *normalizer) stringValue(o []byte) []byte {
-	o = append(o, `"stringValue":`...)
-	switch n.iter.WhatIsNext() {
-	case jsoniter.StringValue:
-		return jsonstr.Append(o, n.iter.ReadString())
-	case jsoniter.NilValue:
-		n.iter.ReadNil()
-		return append(o, `""`...)
+// readInt32 reads a field pdata reads as an int32 and drops it; leniently
+// one that pdata refuses is ignored.
+func (d *decoder) readInt32(field string) bool {
+	switch d.r.Peek() {
+	case jsontok.Number:
+		if _, ok := jsoniterInt32(d.r.Num()); ok {
+			return true
+		}
+	case jsontok.String:
+		if _, err := strconv.ParseInt(string(d.textOf(d.r.Str())), 10, 32); err == nil {
+			return true
+		}
+	default:
+		d.r.Skip()
 	}
-	what := n.kind()
-	if !n.repair(repairValueType, "stringValue must be a string, got %s", what) {
-		n.iter.Skip()
-		return o
-	}
-	return jsonstr.Append(o, string(n.iter.SkipAndReturnBytes()))
+	d.repair(repairValueType, "%s is not a 32-bit integer; ignored", field)
+	return false
 }
 
-func (n *normalizer) boolValue(o []byte) []byte {
-	switch n.iter.WhatIsNext() {
-	case jsoniter.BoolValue:
-		return strconv.AppendBool(append(o, `"boolValue":`...), n.iter.ReadBool())
-	case jsoniter.NilValue:
-		n.iter.ReadNil()
-		return append(o, `"boolValue":false`...)
-	case jsoniter.StringValue:
-		s := n.iter.ReadString()
+func (d *decoder) stringValue(v *value) {
+	switch kind := d.r.Peek(); kind {
+	case jsontok.String:
+		*v = strValue(d.strRef(d.r.Str()))
+	case jsontok.Null:
+		d.r.Null()
+		*v = value{kind: vStr}
+	default:
+		text := d.jsonRef(d.r.SkipRaw())
+		if d.repair(repairValueType, "stringValue must be a string, got %s", kind.Article()) {
+			*v = strValue(text)
+		}
+	}
+}
+
+func (d *decoder) boolValue(v *value) {
+	switch kind := d.r.Peek(); kind {
+	case jsontok.Bool:
+		*v = boolValue(d.r.Bool())
+	case jsontok.Null:
+		d.r.Null()
+		if d.repair(repairValueType, "boolValue must be true or false, got null") {
+			*v = boolValue(false)
+		}
+	case jsontok.String:
+		t := d.strRef(d.r.Str())
+		s := string(d.bytesOf(t))
+		if !d.repair(repairValueType, "boolValue must be true or false, got the string %s", quote(s)) {
+			return
+		}
 		if b, err := strconv.ParseBool(strings.TrimSpace(s)); err == nil {
-			if !n.repair(repairValueType, "boolValue must be true or false, got the string %s", quote(s)) {
-				return o
-			}
-			return strconv.AppendBool(append(o, `"boolValue":`...), b)
+			*v = boolValue(b)
+			return
 		}
-		if !n.repair(repairValueType, "boolValue must be true or false, got the string %s", quote(s)) {
-			return o
-		}
-		return jsonstr.Append(append(o, `"stringValue":`...), s)
+		*v = strValue(t)
+	default:
+		d.keepAsString(v, "boolValue")
 	}
-	return n.keepAsString(o, "boolValue")
 }
 
-func (n *normalizer) intValue(o []byte) []byte {
-	var text string
-	switch n.iter.WhatIsNext() {
-	case jsoniter.NumberValue:
-		text = string(n.iter.ReadNumber())
-	case jsoniter.StringValue:
-		text = n.iter.ReadString()
-	case jsoniter.NilValue:
-		n.iter.ReadNil()
-		return append(o, `"intValue":"0"`...)
+func (d *decoder) intValue(v *value) {
+	var text []byte
+	var ref textRef
+	switch kind := d.r.Peek(); kind {
+	case jsontok.Number:
+		text = d.r.Num()
+		if i, ok := jsoniterInt64(text); ok {
+			*v = intValue(i)
+			return
+		}
+		ref = d.jsonRef(text)
+	case jsontok.String:
+		raw, info := d.r.Str()
+		ref = d.strRef(raw, info)
+		text = d.textOf(raw, info)
+		if i, ok := parseInt(text); ok {
+			*v = intValue(i)
+			return
+		}
+	case jsontok.Null:
+		d.r.Null()
+		if d.repair(repairValueType, "intValue is null; using 0") {
+			*v = intValue(0)
+		}
+		return
 	default:
-		return n.keepAsString(o, "intValue")
+		d.keepAsString(v, "intValue")
+		return
 	}
-	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
-		return append(strconv.AppendInt(append(o, `"intValue":"`...), i, 10), '"')
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	f, ok := parseFloat(bytes.TrimSpace(text))
 	switch {
-	case err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<63:
-		if !n.repair(repairValueType, "intValue %s is not an integer in int64 form", quote(text)) {
-			return o
+	case ok && f == math.Trunc(f) && math.Abs(f) < 1<<63:
+		if d.repair(repairValueType, "intValue %s is not an integer in int64 form", quote(string(text))) {
+			*v = intValue(int64(f))
 		}
-		return append(strconv.AppendInt(append(o, `"intValue":"`...), int64(f), 10), '"')
-	case err == nil && !math.IsNaN(f) && !math.IsInf(f, 0):
-		if !n.repair(repairValueType, "intValue %s is not an integer", quote(text)) {
-			return o
-		}
-		return appendFloat(append(o, `"doubleValue":`...), f)
-	}
-	if !n.repair(repairValueType, "intValue %s is not a number", quote(text)) {
-		return o
-	}
-	return jsonstr.Append(append(o, `"stringValue":`...), text)
-}
-
-func (n *normalizer) doubleValue(o []byte) []byte {
-	var text string
-	switch n.iter.WhatIsNext() {
-	case jsoniter.NumberValue:
-		text = string(n.iter.ReadNumber())
-	case jsoniter.StringValue:
-		text = n.iter.ReadString()
-	case jsoniter.NilValue:
-		n.iter.ReadNil()
-		return append(o, `"doubleValue":0`...)
-	default:
-		return n.keepAsString(o, "doubleValue")
-	}
-	if f, err := strconv.ParseFloat(text, 64); err == nil {
-		return appendFloat(append(o, `"doubleValue":`...), f)
-	}
-	if !n.repair(repairValueType, "doubleValue %s is not a number", quote(text)) {
-		return o
-	}
-	return jsonstr.Append(append(o, `"stringValue":`...), text)
-}
-
-func (n *normalizer) bytesValue(o []byte) []byte {
-	if n.iter.WhatIsNext() != jsoniter.StringValue {
-		return n.keepAsString(o, "bytesValue")
-	}
-	s := n.iter.ReadString()
-	if _, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return jsonstr.Append(append(o, `"bytesValue":`...), s)
-	}
-	if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "=")); err == nil {
-		if !n.repair(repairValueType, "bytesValue is not standard base64") {
-			return o
-		}
-		return jsonstr.Append(append(o, `"bytesValue":`...), base64.StdEncoding.EncodeToString(b))
-	}
-	if !n.repair(repairValueType, "bytesValue is not base64") {
-		return o
-	}
-	return jsonstr.Append(append(o, `"stringValue":`...), s)
-}
-
-func (n *normalizer) arrayValue(o []byte) []byte {
-	o = append(o, `"arrayValue":{"values":[`...)
-	cnt := 0
-	values := func() {
-		n.array(func() {
-			if cnt > 0 {
-				o = append(o, ',')
-			}
-			cnt++
-			o = n.anyValue(o)
-		})
-	}
-	switch n.iter.WhatIsNext() {
-	case jsoniter.ArrayValue:
-		if n.repair(repairValueType, "arrayValue must be {\"values\": [...]}, got an array") {
-			values()
-		} else {
-			n.iter.Skip()
+	case ok && !math.IsNaN(f) && !math.IsInf(f, 0):
+		if d.repair(repairValueType, "intValue %s is not an integer", quote(string(text))) {
+			*v = doubleValue(f)
 		}
 	default:
-		if !n.object(func(field string) {
-			if field == "values" {
-				values()
-			} else {
-				n.iter.Skip()
-			}
-		}) {
-			n.failf("arrayValue must be {\"values\": [...]}, got %s", n.kind())
-			n.iter.Skip()
+		if d.repair(repairValueType, "intValue %s is not a number", quote(string(text))) {
+			*v = strValue(ref)
 		}
 	}
-	return append(o, "]}"...)
 }
 
-func (n *normalizer) kvlistValue(o []byte) []byte {
-	o = append(o, `"kvlistValue":{"values":[`...)
-	cnt := 0
-	if !n.object(func(field string) {
-		if field == "values" {
-			// A repeated "values" adds to the list, as in pdata.
-			o, cnt = n.keyValues(o, cnt)
-		} else {
-			n.iter.Skip()
+func (d *decoder) doubleValue(v *value) {
+	var text []byte
+	var ref textRef
+	switch d.r.Peek() {
+	case jsontok.Number:
+		text = d.r.Num()
+		ref = d.jsonRef(text)
+	case jsontok.String:
+		raw, info := d.r.Str()
+		ref = d.strRef(raw, info)
+		text = d.textOf(raw, info)
+	case jsontok.Null:
+		d.r.Null()
+		if d.repair(repairValueType, "doubleValue is null; using 0") {
+			*v = doubleValue(0)
 		}
-	}) {
-		n.failf("kvlistValue must be {\"values\": [...]}, got %s", n.kind())
-		n.iter.Skip()
+		return
+	default:
+		d.keepAsString(v, "doubleValue")
+		return
 	}
-	return append(o, "]}"...)
+	if f, ok := parseFloat(text); ok {
+		*v = doubleValue(f)
+		return
+	}
+	if d.repair(repairValueType, "doubleValue %s is not a number", quote(string(text))) {
+		*v = strValue(ref)
+	}
+}
+
+func (d *decoder) bytesValue(v *value) {
+	kind := d.r.Peek()
+	switch kind {
+	case jsontok.String:
+	case jsontok.Null:
+		d.r.Null()
+		if d.repair(repairValueType, "bytesValue must be a base64 string, got null") {
+			*v = value{kind: vBytes, lo: int32(len(d.bytes)), hi: int32(len(d.bytes))}
+		}
+		return
+	default:
+		d.keepAsString(v, "bytesValue")
+		return
+	}
+	raw, info := d.r.Str()
+	ref := d.strRef(raw, info)
+	if info == 0 {
+		if b, ok := d.base64(raw, base64.StdEncoding); ok {
+			*v = b
+			return
+		}
+	}
+	text := d.textOf(raw, info)
+	if b, ok := d.base64(text, base64.StdEncoding); ok {
+		if d.repair(repairValueType, "bytesValue has escape sequences") {
+			*v = b
+		}
+		return
+	}
+	if b, ok := d.base64(bytes.TrimRight(text, "="), base64.RawURLEncoding); ok {
+		if d.repair(repairValueType, "bytesValue is not standard base64") {
+			*v = b
+		}
+		return
+	}
+	if d.repair(repairValueType, "bytesValue is not base64") {
+		*v = strValue(ref)
+	}
+}
+
+// base64 decodes text into d.bytes.
+func (d *decoder) base64(text []byte, enc *base64.Encoding) (value, bool) {
+	lo := len(d.bytes)
+	d.bytes = append(d.bytes, make([]byte, enc.DecodedLen(len(text)))...)
+	n, err := enc.Decode(d.bytes[lo:], text)
+	d.bytes = d.bytes[:lo+n]
+	if err != nil {
+		d.bytes = d.bytes[:lo]
+		return value{}, false
+	}
+	return value{kind: vBytes, lo: int32(lo), hi: int32(lo + n)}, true
 }
 
 // keepAsString keeps a value of the wrong JSON type as its JSON text.
-func (n *normalizer) keepAsString(o []byte, field string) []byte {
-	if !n.repair(repairValueType, "%s has the wrong type: %s", field, n.kind()) {
-		n.iter.Skip()
-		return o
+func (d *decoder) keepAsString(v *value, field string) {
+	kind := d.r.Peek()
+	text := d.jsonRef(d.r.SkipRaw())
+	if d.repair(repairValueType, "%s has the wrong type: %s", field, kind.Article()) {
+		*v = strValue(text)
 	}
-	return jsonstr.Append(append(o, `"stringValue":`...), string(n.iter.SkipAndReturnBytes()))
-}
-
-// plainValue appends, as an AnyValue, a JSON value written without the OTLP
-// wrapper: a string, number, boolean, array or object.
-func (n *normalizer) plainValue(o []byte) []byte {
-	switch n.iter.WhatIsNext() {
-	case jsoniter.StringValue:
-		o = jsonstr.Append(append(o, `{"stringValue":`...), n.iter.ReadString())
-	case jsoniter.NumberValue:
-		text := string(n.iter.ReadNumber())
-		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
-			o = append(strconv.AppendInt(append(o, `{"intValue":"`...), i, 10), '"')
-		} else if f, err := strconv.ParseFloat(text, 64); err == nil {
-			o = appendFloat(append(o, `{"doubleValue":`...), f)
-		} else {
-			o = jsonstr.Append(append(o, `{"stringValue":`...), text)
-		}
-	case jsoniter.BoolValue:
-		o = strconv.AppendBool(append(o, `{"boolValue":`...), n.iter.ReadBool())
-	case jsoniter.ArrayValue:
-		o = append(o, `{"arrayValue":{"values":[`...)
-		cnt := 0
-		n.iter.ReadArrayCB(func(*jsoniter.Iterator) bool {
-			if cnt > 0 {
-				o = append(o, ',')
-			}
-			cnt++
-			o = n.plainValue(o)
-			return n.ok()
-		})
-		o = append(o, "]}"...)
-	case jsoniter.ObjectValue:
-		o = append(o, `{"kvlistValue":{"values":[`...)
-		cnt := 0
-		n.iter.ReadObjectCB(func(_ *jsoniter.Iterator, key string) bool {
-			if cnt > 0 {
-				o = append(o, ',')
-			}
-			cnt++
-			o = append(o, `{"key":`...)
-			o = jsonstr.Append(o, key)
-			o = append(o, `,"value":`...)
-			o = n.plainValue(o)
-			o = append(o, '}')
-			return n.ok()
-		})
-		o = append(o, "]}"...)
-	default:
-		n.iter.Skip()
-		return append(o, "{}"...)
-	}
-	return append(o, '}')
 }
