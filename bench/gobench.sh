@@ -3,6 +3,7 @@
 # components, in the same run (`make bench BENCH_GO=1`, or alone):
 #
 #   BenchmarkDecode             pdata (ptrace.JSONUnmarshaler), ours, ours_strict: the OTLP JSON decoder alone
+#   BenchmarkDecodeUnique       the same on a body where no long string repeats from span to span
 #   BenchmarkReceiverInProcess  floor (ptrace.JSONUnmarshaler), ours, ours_bare
 #   BenchmarkReceiverHTTP       stock (otlp receiver), ours, ours_bare
 #   BenchmarkExporter           stock (otlp_http json), ours, ours_signed

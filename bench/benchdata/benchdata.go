@@ -57,7 +57,15 @@ var (
 
 // Traces returns n Broadcast-like chat spans in one resource and scope. All
 // share one trace ID; span IDs are 1..n.
-func Traces(n int) ptrace.Traces {
+func Traces(n int) ptrace.Traces { return traces(n, false) }
+
+// UniqueTraces is Traces with no text repeated from span to span: each
+// span's prompt, completion, input and output name the span. Real traces
+// repeat their system prompt and metadata; this is the case where nothing
+// long repeats.
+func UniqueTraces(n int) ptrace.Traces { return traces(n, true) }
+
+func traces(n int, unique bool) ptrace.Traces {
 	td := ptrace.NewTraces()
 	rs := td.ResourceSpans().AppendEmpty()
 	rs.Resource().Attributes().PutStr("service.name", "openrouter")
@@ -72,6 +80,9 @@ func Traces(n int) ptrace.Traces {
 		s := spans.AppendEmpty()
 		m := models[i%len(models)]
 		q, a := questions[i%len(questions)], answers[i%len(answers)]
+		if unique {
+			q, a = fmt.Sprintf("(request %d) %s", i, q), fmt.Sprintf("(answer %d) %s", i, a)
+		}
 		var sid pcommon.SpanID
 		binary.BigEndian.PutUint64(sid[:], uint64(i)+1)
 		s.SetTraceID(tid)
@@ -145,8 +156,13 @@ type Payload struct {
 var traceIDKey = []byte(`"traceId":"`)
 
 // NewPayload marshals Traces(spans) to OTLP JSON.
-func NewPayload(spans int) *Payload {
-	body, err := (&ptrace.JSONMarshaler{}).MarshalTraces(Traces(spans))
+func NewPayload(spans int) *Payload { return newPayload(Traces(spans), spans) }
+
+// NewUniquePayload marshals UniqueTraces(spans) to OTLP JSON.
+func NewUniquePayload(spans int) *Payload { return newPayload(UniqueTraces(spans), spans) }
+
+func newPayload(td ptrace.Traces, spans int) *Payload {
+	body, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
 	if err != nil {
 		panic(err)
 	}

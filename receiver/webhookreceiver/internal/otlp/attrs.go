@@ -22,6 +22,7 @@ func (d *decoder) attributes(m pcommon.Map, genaiRepairs bool) {
 		d.done, d.bytes = d.done[:0], d.bytes[:0]
 	}
 	start := len(d.stack)
+	d.predict = true
 	d.keyValues()
 	d.putAll(m, d.stack[start:], genaiRepairs && !d.strict)
 	d.stack = d.stack[:start]
@@ -30,6 +31,10 @@ func (d *decoder) attributes(m pcommon.Map, genaiRepairs bool) {
 // keyValues reads an array of {"key", "value"} onto d.stack. Leniently it
 // also takes a plain JSON object {"key": value}.
 func (d *decoder) keyValues() {
+	// Only the list attributes asked for predicts (predict.go), not the
+	// lists nested in it.
+	predict := d.predict
+	d.predict = false
 	if d.r.Peek() == jsontok.Object {
 		if !d.repair(repairAttributesObject, "attributes must be an array of {\"key\", \"value\"} objects, got an object") {
 			d.r.Skip()
@@ -48,7 +53,7 @@ func (d *decoder) keyValues() {
 		// A missing key is the empty key, and null an empty attribute, as
 		// pdata reads them.
 		var e kv
-		if d.fastKV(&e) {
+		if d.fastKV(&e, predict, i-1) {
 			d.stack = append(d.stack, e)
 			continue
 		}
@@ -91,20 +96,40 @@ func (d *decoder) keyValues() {
 // boolValue) with nothing between the tokens, and reports whether it did.
 // Anything else it leaves unread, to keyValues' general path, which reads
 // the same attributes the same way.
-func (d *decoder) fastKV(e *kv) bool {
+func (d *decoder) fastKV(e *kv, predict bool, slot int) bool {
 	r := &d.r
 	p := r.Pos()
 	if !r.HasAt(p, `{"key":`) || r.Depth()+2 > MaxJSONDepth {
 		return false
 	}
-	key, kinfo, p, ok := r.StrAt(p + 7)
-	if !ok || !r.HasAt(p, `,"value":{"`) {
+	var key textRef
+	if predict {
+		var ok bool
+		if key, p, ok = d.predictKey(p+7, slot); !ok {
+			return false
+		}
+	} else {
+		raw, kinfo, next, ok := r.StrAt(p + 7)
+		if !ok {
+			return false
+		}
+		key, p = textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(kinfo)}, next
+	}
+	if !r.HasAt(p, `,"value":{"`) {
 		return false
 	}
 	p += 10
 	var v value
 	switch {
 	case r.HasAt(p, `"stringValue":`):
+		if predict {
+			s, next, ok := d.predictStr(p+14, slot)
+			if !ok {
+				return false
+			}
+			v, p = strValue(s), next
+			break
+		}
 		raw, info, next, ok := r.StrAt(p + 14)
 		if !ok {
 			return false
@@ -141,8 +166,7 @@ func (d *decoder) fastKV(e *kv) bool {
 	if !r.HasAt(p, `}}`) {
 		return false
 	}
-	e.key = textRef{off: int32(r.Pos() + 8), n: int32(len(key)), how: textHow(kinfo)}
-	e.v = v
+	e.key, e.v = key, v
 	r.Seek(p + 2)
 	return true
 }

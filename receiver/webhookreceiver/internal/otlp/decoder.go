@@ -55,6 +55,12 @@ type decoder struct {
 	stack []kv   // attribute entries being read
 	done  []kv   // entries of nested lists read
 	bytes []byte // bytesValue contents
+	// predict: the next attribute list read predicts (predict.go); kpred
+	// and vpred are the keys and values remembered, by position.
+	predict      bool
+	kpred, vpred []predicted
+	// longs are the long strings of this body by their raw text (longStr).
+	longs map[string]string
 }
 
 // pathElem is a key of the path, as sent: a range of the body, so that
@@ -68,6 +74,10 @@ var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 // maxPooledScratch keeps one huge body from pinning its buffers forever.
 const maxPooledScratch = 1 << 20
 
+// maxPooledLongs bounds the map of long strings a pooled decoder keeps:
+// emptying a map costs as much as its largest size.
+const maxPooledLongs = 1024
+
 func getDecoder(body []byte, strict bool, repairs *RepairCounts) *decoder {
 	d := decoderPool.Get().(*decoder)
 	d.keys.keys = true
@@ -80,9 +90,13 @@ func putDecoder(d *decoder) {
 	if cap(d.text) > maxPooledScratch || cap(d.bytes) > maxPooledScratch || cap(d.stack)+cap(d.done) > maxPooledScratch/64 {
 		return
 	}
-	keys, vals := d.keys, d.vals
+	keys, vals, longs, kpred, vpred := d.keys, d.vals, d.longs, d.kpred, d.vpred
+	if len(longs) > maxPooledLongs {
+		longs = nil
+	}
+	clear(longs) // its keys are views of the body
 	*d = decoder{
-		keys: keys, vals: vals,
+		keys: keys, vals: vals, longs: longs, kpred: kpred, vpred: vpred,
 		path: d.path[:0], other: d.other[:0], text: d.text[:0], ktext: d.ktext[:0],
 		stack: d.stack[:0], done: d.done[:0], bytes: d.bytes[:0],
 	}

@@ -18,7 +18,8 @@ import (
 // downstream (a dimension value, a cache key) would otherwise pin a whole
 // request body. Short strings, which repeat from span to span (attribute
 // keys, model names, "chat"), come from a small table per decoder instead
-// of a new copy each time.
+// of a new copy each time; a long one (a system prompt, a tool list) is
+// copied once per body however many of its spans repeat it (longStr).
 
 // internMax is the longest string a table keeps.
 const internMax = 64
@@ -112,6 +113,10 @@ func (d *decoder) jsonRef(text []byte) textRef {
 
 // bytesOf is the text t refers to, valid until the next call: for parsing.
 func (d *decoder) bytesOf(t textRef) []byte {
+	if t.how&(howKeyPred|howValPred) != 0 {
+		s := d.predicted(t).s
+		return unsafe.Slice(unsafe.StringData(s), len(s))
+	}
 	raw := d.r.Buf()[t.off : t.off+t.n]
 	if t.how != 0 && t.how != howJSON {
 		return d.textOf(raw, jsontok.StrInfo(t.how))
@@ -119,8 +124,20 @@ func (d *decoder) bytesOf(t textRef) []byte {
 	return raw
 }
 
+// predicted is the prediction t refers to.
+func (d *decoder) predicted(t textRef) *predicted {
+	if t.how&howKeyPred != 0 {
+		return &d.kpred[t.off]
+	}
+	return &d.vpred[t.off]
+}
+
 // makeKey is make for attribute keys, with their keyMeta.
 func (d *decoder) makeKey(t textRef) (string, uint8) {
+	if t.how&(howKeyPred|howValPred) != 0 {
+		p := d.predicted(t)
+		return p.s, p.meta
+	}
 	raw := d.r.Buf()[t.off : t.off+t.n]
 	if t.how != 0 && t.how != howJSON {
 		d.text = unescapeText(d.text[:0], raw, t.how&textHow(jsontok.BadUTF8) != 0 && !d.strict)
@@ -131,6 +148,9 @@ func (d *decoder) makeKey(t textRef) (string, uint8) {
 
 // make is the Go string t refers to, from table when it is short.
 func (d *decoder) make(t textRef, table *internTable) string {
+	if t.how&(howKeyPred|howValPred) != 0 {
+		return d.predicted(t).s
+	}
 	raw := d.r.Buf()[t.off : t.off+t.n]
 	switch t.how {
 	case 0:
@@ -141,6 +161,9 @@ func (d *decoder) make(t textRef, table *internTable) string {
 	default:
 		return d.strOf(raw, jsontok.StrInfo(t.how), table)
 	}
+	if len(raw) > internMax {
+		return d.longStr(raw, 0)
+	}
 	return table.get(raw)
 }
 
@@ -150,17 +173,39 @@ func (d *decoder) str(raw []byte, info jsontok.StrInfo) string {
 }
 
 func (d *decoder) strOf(raw []byte, info jsontok.StrInfo, table *internTable) string {
+	if len(raw) > internMax {
+		return d.longStr(raw, info)
+	}
 	if info == 0 {
 		return table.get(raw)
 	}
-	fix := info&jsontok.BadUTF8 != 0 && !d.strict
-	if len(raw) > internMax {
-		// Unescaped into its own buffer, which the string then owns.
-		t := unescapeText(make([]byte, 0, len(raw)+len(raw)/8), raw, fix)
-		return unsafe.String(unsafe.SliceData(t), len(t))
-	}
-	d.text = unescapeText(d.text[:0], raw, fix)
+	d.text = unescapeText(d.text[:0], raw, info&jsontok.BadUTF8 != 0 && !d.strict)
 	return table.get(d.text)
+}
+
+// longStr is a string longer than internMax, copied once per body: spans
+// of one trace repeat their system prompt, tool definitions and metadata,
+// and each repeat then costs a map lookup instead of an allocation, a copy
+// and an unescape, and the decoded traces hold the text once. The map is
+// keyed by the raw text, a view of the body: putDecoder empties it before
+// the body can be reused.
+func (d *decoder) longStr(raw []byte, info jsontok.StrInfo) string {
+	if s, ok := d.longs[view(raw)]; ok {
+		return s
+	}
+	var s string
+	if info == 0 {
+		s = string(raw)
+	} else {
+		// Unescaped into its own buffer, which the string then owns.
+		t := unescapeText(make([]byte, 0, len(raw)+len(raw)/8), raw, info&jsontok.BadUTF8 != 0 && !d.strict)
+		s = unsafe.String(unsafe.SliceData(t), len(t))
+	}
+	if d.longs == nil {
+		d.longs = make(map[string]string)
+	}
+	d.longs[view(raw)] = s
+	return s
 }
 
 // textOf is a string's text, valid until the next call: for parsing it.
