@@ -151,4 +151,5 @@ func TestDefaultConfigTakesThePrimerCurl(t *testing.T) {
 		return strings.Contains(c.Log.String(), "hello world")
 	}, 30*time.Second, 50*time.Millisecond, "the debug exporter prints the record")
 	assert.Contains(t, c.Log.String(), "service.name: Str(webhook)")
+	assert.Contains(t, c.Log.String(), "EventName: test", "the primer's event is the record's event name")
 }

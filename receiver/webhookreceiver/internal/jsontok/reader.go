@@ -89,15 +89,29 @@ type Reader struct {
 	maxDepth int
 	err      error
 	badUTF8  int // first byte that is not UTF-8 inside a string, or -1
-	key      []byte
-	keyOff   int
-	keyInfo  StrInfo
+	// checkSkipped: Skip records the first number it skips that
+	// json-iterator refuses to skip (skippedBad, or -1).
+	checkSkipped bool
+	skippedBad   int
+	key          []byte
+	keyOff       int
+	keyInfo      StrInfo
 }
 
 // Reset starts a walk over buf, allowing objects and arrays maxDepth deep.
 func (r *Reader) Reset(buf []byte, maxDepth int) {
-	*r = Reader{buf: buf, maxDepth: maxDepth, badUTF8: -1}
+	*r = Reader{buf: buf, maxDepth: maxDepth, badUTF8: -1, skippedBad: -1}
 }
+
+// CheckSkipped has Skip look at the numbers it skips as json-iterator's
+// Skip does, which pdata's decoder skips unknown fields with: a number with
+// an exponent is parsed as a float64 there, and one out of its range (1e400)
+// is an error, valid JSON as it is. FirstBadSkipped tells where.
+func (r *Reader) CheckSkipped() { r.checkSkipped = true }
+
+// FirstBadSkipped is the offset of the first number Skip skipped that
+// json-iterator refuses to skip, or -1 (see CheckSkipped).
+func (r *Reader) FirstBadSkipped() int { return r.skippedBad }
 
 // Err is the first syntax or depth error, or nil.
 func (r *Reader) Err() error { return r.err }

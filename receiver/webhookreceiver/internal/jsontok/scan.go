@@ -3,6 +3,7 @@ package jsontok // import "github.com/otelcol-webhook/otelcol-webhook/receiver/w
 import (
 	"encoding/binary"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -323,7 +324,10 @@ func (r *Reader) Skip() {
 	case String:
 		r.scanString()
 	case Number:
-		r.Num()
+		start := r.pos
+		if tok := r.Num(); r.checkSkipped && r.skippedBad < 0 && !jsoniterSkips(tok) {
+			r.skippedBad = start
+		}
 	case Bool:
 		r.Bool()
 	case Null:
@@ -331,6 +335,20 @@ func (r *Reader) Skip() {
 	default:
 		r.unexpected("looking for beginning of value")
 	}
+}
+
+// jsoniterSkips reports whether json-iterator skips the number tok (checked
+// against the JSON grammar): digits and a fraction it steps over, a number
+// with an exponent it parses with strconv.ParseFloat, and an error there
+// (out of range) is an error of the whole document.
+func jsoniterSkips(tok []byte) bool {
+	for _, c := range tok {
+		if c == 'e' || c == 'E' {
+			_, err := strconv.ParseFloat(string(tok), 64)
+			return err == nil
+		}
+	}
+	return true
 }
 
 // SkipRaw is Skip that returns the value's text, a slice of the body.

@@ -147,7 +147,8 @@ func DecodeLogs(enc Encoding, body []byte, lenient bool) (plog.Logs, Result, err
 }
 
 // finish checks the walk: syntax and nesting first, then UTF-8, then what
-// the decoder found, then whether the body was OTLP at all.
+// the decoder found, then whether the body was OTLP at all, then the numbers
+// skipped (strict mode).
 func (d *decoder) finish(body []byte, signal string) error {
 	err := d.r.Err()
 	if err == nil {
@@ -173,6 +174,9 @@ func (d *decoder) finish(body []byte, signal string) error {
 	}
 	if !d.sawOTLP && len(d.other) > 0 {
 		return notOTLP(signal, d.other)
+	}
+	if bad := d.r.FirstBadSkipped(); bad >= 0 {
+		return fmt.Errorf("body is not valid OTLP JSON: the number at byte %d, in a field OTLP does not have, is out of range for a float64, and pdata's decoder refuses the body for it (lenient: true ignores it)", bad)
 	}
 	return nil
 }

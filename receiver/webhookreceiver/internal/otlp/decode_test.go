@@ -325,3 +325,33 @@ func oneRecord(fields string) string {
 	return `{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},` +
 		`"scopeLogs":[{"scope":{"name":"s"},"logRecords":[{"traceId":"` + traceA + `","spanId":"` + spanA + `"` + fields + `}]}]}]}`
 }
+
+// pdata's decoder skips a field OTLP does not have with json-iterator,
+// which parses a number with an exponent as a float64 and refuses the body
+// when it is out of range. Strict mode refuses what pdata refuses; lenient
+// mode ignores the field.
+func TestSkippedNumbersAsPdata(t *testing.T) {
+	spans := `"scopeSpans":[{"spans":[{"name":"s"}]}]`
+	for _, tc := range []struct {
+		body      string
+		pdataOK   bool
+		badOffset string
+	}{
+		{`{"resourceSpans":[{"x":1e5,` + spans + `}],"y":[-2.5E-3,12345678901234567890123,0.5]}`, true, ""},
+		{`{"resourceSpans":[{"x":1e400,` + spans + `}]}`, false, "23"},
+		{`{"resourceSpans":[{` + spans + `,"x":{"y":[1,-1E+309]}}]}`, false, "71"},
+		{`{"resourceSpans":[{` + spans + `}],"x":1e-400}`, true, ""},
+	} {
+		_, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces([]byte(tc.body))
+		require.Equal(t, tc.pdataOK, err == nil, "pdata on %s: %v", tc.body, err)
+		_, err = decodeWith(t, false, tc.body)
+		if tc.pdataOK {
+			require.NoError(t, err, tc.body)
+		} else {
+			require.ErrorContains(t, err, "the number at byte "+tc.badOffset+", in a field OTLP does not have, is out of range for a float64")
+		}
+		res, err := decodeWith(t, true, tc.body)
+		require.NoError(t, err, tc.body)
+		require.Equal(t, 1, res.traces.SpanCount())
+	}
+}

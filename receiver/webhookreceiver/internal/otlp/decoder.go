@@ -82,6 +82,10 @@ func getDecoder(body []byte, strict bool, repairs *RepairCounts) *decoder {
 	d := decoderPool.Get().(*decoder)
 	d.keys.keys = true
 	d.r.Reset(body, MaxJSONDepth)
+	if strict {
+		// Strict mode refuses what pdata's decoder refuses.
+		d.r.CheckSkipped()
+	}
 	d.strict, d.repairs = strict, repairs
 	return d
 }

@@ -44,6 +44,8 @@ func addBroadcastSeeds(f *testing.F) {
 	f.Add([]byte(`{"resourceSpans":[{"deprecatedScopeSpans":[{"spans":[{"name":"old"}]}]},{"scopeSpans":[],"deprecated_scope_spans":[{"spans":[{"name":"dropped"}]}]}]}`))
 	f.Add([]byte(`{"resourceSpans":[{"resource":{"entityRefs":[{"type":"service","idKeys":["service.name",null],"descriptionKeys":[]},null],"droppedAttributesCount":"2"}}]}`))
 	f.Add([]byte(`{"event":"test","data":"hello world"}`))
+	// A number json-iterator refuses to skip, and one it skips.
+	f.Add([]byte(`{"resourceSpans":[{"x":[1e400],"scopeSpans":[{"spans":[{"name":"s","y":{"z":-1E-400}}]}]}]}`))
 }
 
 func attrs(list string) string { return `,"attributes":[` + list + `]` }
