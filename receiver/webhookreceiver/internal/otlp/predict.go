@@ -48,28 +48,18 @@ func (d *decoder) predictAt(i int, p *predicted) (int, bool) {
 // position slot of a predicting list, and returns a ref to it and the
 // offset after it.
 func (d *decoder) predictKey(i, slot int) (textRef, int, bool) {
-	if slot < len(d.kpred) {
-		if next, ok := d.predictAt(i, &d.kpred[slot]); ok {
-			return textRef{off: int32(slot), how: howKeyPred}, next, true
-		}
-	}
-	raw, info, next, ok := d.r.StrAt(i)
-	if !ok {
-		return textRef{}, 0, false
-	}
-	if info != 0 || len(raw) > internMax || slot >= maxPredicted {
-		return textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}, next, true
-	}
-	s, meta := d.keys.getMeta(raw)
-	d.kpred = remember(d.kpred, slot, predicted{s: s, meta: meta})
-	return textRef{off: int32(slot), how: howKeyPred}, next, true
+	return d.predictText(i, slot, &d.kpred, howKeyPred, &d.keys)
 }
 
 // predictStr is predictKey for a string value.
 func (d *decoder) predictStr(i, slot int) (textRef, int, bool) {
-	if slot < len(d.vpred) {
-		if next, ok := d.predictAt(i, &d.vpred[slot]); ok {
-			return textRef{off: int32(slot), how: howValPred}, next, true
+	return d.predictText(i, slot, &d.vpred, howValPred, &d.vals)
+}
+
+func (d *decoder) predictText(i, slot int, preds *[]predicted, how textHow, table *internTable) (textRef, int, bool) {
+	if slot < len(*preds) {
+		if next, ok := d.predictAt(i, &(*preds)[slot]); ok {
+			return textRef{off: int32(slot), how: how}, next, true
 		}
 	}
 	raw, info, next, ok := d.r.StrAt(i)
@@ -79,8 +69,9 @@ func (d *decoder) predictStr(i, slot int) (textRef, int, bool) {
 	if info != 0 || len(raw) > internMax || slot >= maxPredicted {
 		return textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}, next, true
 	}
-	d.vpred = remember(d.vpred, slot, predicted{s: d.vals.get(raw)})
-	return textRef{off: int32(slot), how: howValPred}, next, true
+	s, meta := table.getMeta(raw)
+	*preds = remember(*preds, slot, predicted{s: s, meta: meta})
+	return textRef{off: int32(slot), how: how}, next, true
 }
 
 func remember(preds []predicted, slot int, p predicted) []predicted {
