@@ -18,12 +18,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/ids"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -108,15 +108,15 @@ func Decode(body []byte, arrival time.Time) (Delivery, error) {
 	key := ""
 	if p.RequestID != nil && *p.RequestID != "" {
 		key = *p.RequestID
-		span.SetTraceID(traceIDOf(key))
-		span.SetSpanID(spanIDOf(key))
+		span.SetTraceID(ids.TraceID(key))
+		span.SetSpanID(ids.SpanID("span:" + key))
 	} else {
 		// No request id: the IDs and the key come from the body, so a
 		// replay of the same body is still recognised.
 		sum := sha256.Sum256(trimmed)
 		key = "body-" + hex.EncodeToString(sum[:16])
-		span.SetTraceID(traceIDOf(key))
-		span.SetSpanID(spanIDOf(key))
+		span.SetTraceID(ids.TraceID(key))
+		span.SetSpanID(ids.SpanID("span:" + key))
 	}
 
 	m := newMapping(attrs, p)
@@ -158,47 +158,6 @@ func decodeJSON(b []byte, dst any) error {
 		return errors.New("data after the JSON object")
 	}
 	return nil
-}
-
-// traceIDOf is the 16 bytes of a UUID request id, else the first 16 bytes of
-// its SHA-256: the same request always gets the same trace.
-func traceIDOf(id string) pcommon.TraceID {
-	var tid pcommon.TraceID
-	if u, ok := parseUUID(id); ok && u != tid {
-		return u
-	}
-	sum := sha256.Sum256([]byte(id))
-	copy(tid[:], sum[:16])
-	if tid.IsEmpty() {
-		tid[0] = 1
-	}
-	return tid
-}
-
-// spanIDOf is the first 8 bytes of the SHA-256 of "span:" + the id.
-func spanIDOf(id string) pcommon.SpanID {
-	sum := sha256.Sum256([]byte("span:" + id))
-	var sid pcommon.SpanID
-	copy(sid[:], sum[:8])
-	if sid.IsEmpty() {
-		sid[0] = 1
-	}
-	return sid
-}
-
-func parseUUID(s string) ([16]byte, bool) {
-	var u [16]byte
-	h := strings.ReplaceAll(s, "-", "")
-	if len(h) != 32 || (len(s) != 32 && len(s) != 36) {
-		return u, false
-	}
-	if len(s) == 36 && (s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
-		return u, false
-	}
-	if _, err := hex.Decode(u[:], []byte(h)); err != nil {
-		return u, false
-	}
-	return u, true
 }
 
 // times places the span: it ends at arrival, or, when the response says

@@ -1,7 +1,6 @@
 package helicone
 
 import (
-	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -43,24 +42,6 @@ func TestIDs(t *testing.T) {
 	assert.Equal(t, k1, k2)
 	assert.NotEqual(t, k1, k3)
 	assert.True(t, strings.HasPrefix(k1, "body-"))
-}
-
-func TestParseUUID(t *testing.T) {
-	for s, ok := range map[string]bool{
-		"550e8400-e29b-41d4-a716-446655440000": true,
-		"550E8400-E29B-41D4-A716-446655440000": true,
-		"550e8400e29b41d4a716446655440000":     true,
-		"550e8400-e29b41d4-a716-446655440000-": false,
-		"550e8400-e29b-41d4-a716-44665544000g": false,
-		"550e84-00e29b-41d4-a716-446655440000": false,
-		"":                                     false,
-	} {
-		u, got := parseUUID(s)
-		assert.Equal(t, ok, got, s)
-		if ok {
-			assert.Equal(t, "550e8400e29b41d4a716446655440000", hex.EncodeToString(u[:]))
-		}
-	}
 }
 
 func TestTimes(t *testing.T) {

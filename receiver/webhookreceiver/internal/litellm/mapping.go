@@ -8,6 +8,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/ids"
 )
 
 // GenAI semantic-convention names, the ones Broadcast and Helicone spans
@@ -98,12 +100,12 @@ func (c *call) fill(span ptrace.Span, raw []byte, arrival time.Time) (string, er
 	} else {
 		a.PutStr(AttrID, c.id)
 	}
-	span.SetSpanID(spanIDOf(key))
+	span.SetSpanID(ids.SpanID(key))
 	if c.traceID != "" {
-		span.SetTraceID(traceIDOf(c.traceID))
+		span.SetTraceID(ids.TraceID(c.traceID))
 		a.PutStr(AttrTraceID, c.traceID)
 	} else {
-		span.SetTraceID(traceIDOf(key))
+		span.SetTraceID(ids.TraceID(key))
 	}
 
 	op := OperationName(c.callType)
@@ -240,44 +242,6 @@ func spanName(op, model string) string {
 		return model
 	}
 	return "litellm call"
-}
-
-// traceIDOf is the 16 bytes of a UUID, else the first 16 bytes of the
-// SHA-256 of the text: the same text always gets the same trace.
-func traceIDOf(s string) pcommon.TraceID {
-	var tid pcommon.TraceID
-	if u, ok := parseUUID(s); ok && u != tid {
-		return u
-	}
-	sum := sha256.Sum256([]byte(s))
-	copy(tid[:], sum[:16])
-	if tid.IsEmpty() {
-		tid[0] = 1
-	}
-	return tid
-}
-
-// spanIDOf is the first 8 bytes of the SHA-256 of the payload's id.
-func spanIDOf(id string) pcommon.SpanID {
-	sum := sha256.Sum256([]byte(id))
-	var sid pcommon.SpanID
-	copy(sid[:], sum[:8])
-	if sid.IsEmpty() {
-		sid[0] = 1
-	}
-	return sid
-}
-
-func parseUUID(s string) ([16]byte, bool) {
-	var u [16]byte
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return u, false
-	}
-	h := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36]
-	if _, err := hex.Decode(u[:], []byte(h)); err != nil {
-		return u, false
-	}
-	return u, true
 }
 
 func putStr(a pcommon.Map, key, v string) {

@@ -2,6 +2,8 @@ package otlpjson // import "github.com/otelcol-webhook/otelcol-webhook/exporter/
 
 import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 )
 
 // AppendMetrics appends md as an OTLP JSON ExportMetricsServiceRequest.
@@ -57,7 +59,7 @@ func appendMetrics(b []byte, md pmetric.Metrics, r run) []byte {
 			ms := sm.Metrics()
 			for k := 0; k < ms.Len() && !r.past(pos); k++ {
 				m := ms.At(k)
-				n := pointCount(m)
+				n := encoding.PointCount(m)
 				lo, hi, ok := r.clip(pos, n)
 				pos += n
 				if !ok {
@@ -81,23 +83,6 @@ func appendMetrics(b []byte, md pmetric.Metrics, r run) []byte {
 	}
 	b = resources.close(b)
 	return closeObject(b, start)
-}
-
-// pointCount is the number of data points of m.
-func pointCount(m pmetric.Metric) int {
-	switch m.Type() {
-	case pmetric.MetricTypeGauge:
-		return m.Gauge().DataPoints().Len()
-	case pmetric.MetricTypeSum:
-		return m.Sum().DataPoints().Len()
-	case pmetric.MetricTypeHistogram:
-		return m.Histogram().DataPoints().Len()
-	case pmetric.MetricTypeExponentialHistogram:
-		return m.ExponentialHistogram().DataPoints().Len()
-	case pmetric.MetricTypeSummary:
-		return m.Summary().DataPoints().Len()
-	}
-	return 0
 }
 
 // metric appends m with its data points [lo, hi).
