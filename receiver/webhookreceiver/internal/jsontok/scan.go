@@ -64,11 +64,6 @@ func scanStr(b []byte, start int) (end int, info StrInfo, bad, why int) {
 			return i, info, bad, 0
 		case c == '\\':
 			info |= Escaped
-			if i+1 < len(b) && simpleEscape[b[i+1]] {
-				// \" and \n, the escapes of JSON and text inside a string.
-				i += 2
-				continue
-			}
 			n := escapeLen(b[i+1:])
 			if n == 0 {
 				if i+1 >= len(b) {
@@ -171,10 +166,6 @@ func (r *Reader) Seek(next int) { r.pos = next }
 func (r *Reader) HasAt(i int, lit string) bool {
 	return i+len(lit) <= len(r.buf) && string(r.buf[i:i+len(lit)]) == lit
 }
-
-// simpleEscape marks the bytes that follow a backslash in an escape of
-// two bytes.
-var simpleEscape = [256]bool{'"': true, '\\': true, '/': true, 'b': true, 'f': true, 'n': true, 'r': true, 't': true}
 
 // escapeLen is the length of the valid escape code at the start of b (after
 // the backslash), or 0.
