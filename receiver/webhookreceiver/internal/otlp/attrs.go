@@ -53,7 +53,11 @@ func (d *decoder) keyValues() {
 		// A missing key is the empty key, and null an empty attribute, as
 		// pdata reads them.
 		var e kv
-		if d.fastKV(&e, predict, i-1) {
+		slot := -1
+		if predict {
+			slot = i - 1
+		}
+		if d.fastKV(&e, slot) {
 			d.stack = append(d.stack, e)
 			continue
 		}
@@ -96,46 +100,27 @@ func (d *decoder) keyValues() {
 // boolValue) with nothing between the tokens, and reports whether it did.
 // Anything else it leaves unread, to keyValues' general path, which reads
 // the same attributes the same way.
-func (d *decoder) fastKV(e *kv, predict bool, slot int) bool {
+// slot is the attribute's position in a predicting list (predict.go), or
+// -1.
+func (d *decoder) fastKV(e *kv, slot int) bool {
 	r := &d.r
 	p := r.Pos()
 	if !r.HasAt(p, `{"key":`) || r.Depth()+2 > MaxJSONDepth {
 		return false
 	}
-	var key textRef
-	if predict {
-		var ok bool
-		if key, p, ok = d.predictKey(p+7, slot); !ok {
-			return false
-		}
-	} else {
-		raw, kinfo, next, ok := r.StrAt(p + 7)
-		if !ok {
-			return false
-		}
-		key, p = textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(kinfo)}, next
-	}
-	if !r.HasAt(p, `,"value":{"`) {
+	key, p, ok := d.predictKey(p+7, slot)
+	if !ok || !r.HasAt(p, `,"value":{"`) {
 		return false
 	}
 	p += 10
 	var v value
 	switch {
 	case r.HasAt(p, `"stringValue":`):
-		if predict {
-			s, next, ok := d.predictStr(p+14, slot)
-			if !ok {
-				return false
-			}
-			v, p = strValue(s), next
-			break
-		}
-		raw, info, next, ok := r.StrAt(p + 14)
+		s, next, ok := d.predictStr(p+14, slot)
 		if !ok {
 			return false
 		}
-		v = value{kind: vStr, s: textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}}
-		p = next
+		v, p = strValue(s), next
 	case r.HasAt(p, `"intValue":`):
 		raw, info, next, ok := r.StrAt(p + 11)
 		if !ok || info != 0 {

@@ -45,8 +45,8 @@ func (d *decoder) predictAt(i int, p *predicted) (int, bool) {
 }
 
 // predictKey reads the attribute key whose opening quote is at i, at
-// position slot of a predicting list, and returns a ref to it and the
-// offset after it.
+// position slot of a predicting list (-1: the list does not predict), and
+// returns a ref to it and the offset after it.
 func (d *decoder) predictKey(i, slot int) (textRef, int, bool) {
 	return d.predictText(i, slot, &d.kpred, howKeyPred, &d.keys)
 }
@@ -57,7 +57,7 @@ func (d *decoder) predictStr(i, slot int) (textRef, int, bool) {
 }
 
 func (d *decoder) predictText(i, slot int, preds *[]predicted, how textHow, table *internTable) (textRef, int, bool) {
-	if slot < len(*preds) {
+	if 0 <= slot && slot < len(*preds) {
 		if next, ok := d.predictAt(i, &(*preds)[slot]); ok {
 			return textRef{off: int32(slot), how: how}, next, true
 		}
@@ -66,7 +66,7 @@ func (d *decoder) predictText(i, slot int, preds *[]predicted, how textHow, tabl
 	if !ok {
 		return textRef{}, 0, false
 	}
-	if info != 0 || len(raw) > internMax || slot >= maxPredicted {
+	if info != 0 || len(raw) > internMax || slot < 0 || slot >= maxPredicted {
 		return textRef{off: int32(next - 1 - len(raw)), n: int32(len(raw)), how: textHow(info)}, next, true
 	}
 	s, meta := table.getMeta(raw)
