@@ -15,15 +15,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/ids"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -55,16 +56,17 @@ type Delivery struct {
 	Key string
 }
 
-// payload is the webhook body, its bodies still raw.
+// payload is the webhook body, its bodies still raw (JSON text, slices of
+// the body).
 type payload struct {
-	RequestID          *string         `json:"request_id"`
-	UserID             *string         `json:"user_id"`
-	RequestBody        json.RawMessage `json:"request_body"`
-	ResponseBody       json.RawMessage `json:"response_body"`
-	RequestResponseURL *string         `json:"request_response_url"`
-	Model              *string         `json:"model"`
-	Provider           *string         `json:"provider"`
-	Metadata           map[string]any  `json:"metadata"`
+	RequestID          *string
+	UserID             *string
+	RequestBody        []byte
+	ResponseBody       []byte
+	RequestResponseURL *string
+	Model              *string
+	Provider           *string
+	Metadata           map[string]any
 }
 
 // Decode reads one delivery; arrival is when it came. Any JSON object is a
@@ -75,9 +77,9 @@ func Decode(body []byte, arrival time.Time) (Delivery, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Delivery{}, fmt.Errorf("the body must be a JSON object (one Helicone request), got %s", jsonvalue.Kind(trimmed))
 	}
-	var fields map[string]json.RawMessage
-	if err := decodeJSON(trimmed, &fields); err != nil {
-		return Delivery{}, fmt.Errorf("body is not valid JSON: %w", err)
+	fields, err := readFields(trimmed)
+	if err != nil {
+		return Delivery{}, err
 	}
 
 	td := ptrace.NewTraces()
@@ -92,16 +94,16 @@ func Decode(body []byte, arrival time.Time) (Delivery, error) {
 	var p payload
 	// Each field is read alone, so that one of an unexpected type is kept
 	// as text instead of failing the whole delivery.
-	readField(fields, "request_id", &p.RequestID, attrs)
-	readField(fields, "user_id", &p.UserID, attrs)
-	readField(fields, "request_response_url", &p.RequestResponseURL, attrs)
-	readField(fields, "model", &p.Model, attrs)
-	readField(fields, "provider", &p.Provider, attrs)
-	readField(fields, "metadata", &p.Metadata, attrs)
-	p.RequestBody, p.ResponseBody = fields["request_body"], fields["response_body"]
-	for name, raw := range fields {
+	p.RequestID = fields.str("request_id", attrs)
+	p.UserID = fields.str("user_id", attrs)
+	p.RequestResponseURL = fields.str("request_response_url", attrs)
+	p.Model = fields.str("model", attrs)
+	p.Provider = fields.str("provider", attrs)
+	p.Metadata = fields.object("metadata", attrs)
+	p.RequestBody, p.ResponseBody = fields.raw["request_body"], fields.raw["response_body"]
+	for _, name := range fields.names {
 		if !knownFields[name] {
-			putRaw(attrs, attrPrefix+name, raw)
+			putRaw(attrs, attrPrefix+name, fields.raw[name])
 		}
 	}
 
@@ -134,30 +136,83 @@ var knownFields = map[string]bool{
 	"request_response_url": true, "model": true, "provider": true, "metadata": true,
 }
 
-// readField decodes one field into dst; a field of another type is kept as
-// its JSON text under helicone.<name>.
-func readField[T any](fields map[string]json.RawMessage, name string, dst *T, attrs pcommon.Map) {
-	raw, ok := fields[name]
-	if !ok || string(raw) == "null" {
-		return
-	}
-	if err := decodeJSON(raw, dst); err != nil {
-		var zero T
-		*dst = zero
-		attrs.PutStr(attrPrefix+name, string(raw))
-	}
+// fields are the members of the delivery's object as sent (their JSON
+// text, slices of the body), a name sent twice with its last value, as
+// decoding into a map keeps it; names are in the order they first came.
+type fields struct {
+	raw   map[string][]byte
+	names []string
 }
 
-func decodeJSON(b []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(dst); err != nil {
-		return err
+// readFields reads the delivery's object in one walk of the tokenizer.
+func readFields(body []byte) (fields, error) {
+	var r jsontok.Reader
+	r.Reset(body, jsonvalue.DecodeDepth)
+	f := fields{raw: make(map[string][]byte)}
+	r.BeginObject()
+	for ok := r.FirstKey(); ok; ok = r.NextKey() {
+		name := jsonvalue.Text(r.Key(), r.KeyInfo())
+		raw := r.SkipRaw()
+		if _, seen := f.raw[name]; !seen {
+			f.names = append(f.names, name)
+		}
+		f.raw[name] = raw
 	}
-	if dec.More() {
-		return errors.New("data after the JSON object")
+	if err := r.Err(); err != nil {
+		return fields{}, syntaxError(err, len(body))
 	}
-	return nil
+	if r.End() != nil {
+		return fields{}, errors.New("body is not valid JSON: data after the JSON object")
+	}
+	return f, nil
+}
+
+func syntaxError(err error, size int) error {
+	text, atEnd := jsonvalue.SyntaxText(err, size)
+	if atEnd {
+		return errors.New("body is not valid JSON: unexpected EOF")
+	}
+	return errors.New("body is not valid JSON: " + text)
+}
+
+// str is the string field name, nil for none or null; a field of another
+// type is kept as its JSON text under helicone.<name>.
+func (f fields) str(name string, attrs pcommon.Map) *string {
+	raw, ok := f.raw[name]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	if raw[0] != '"' {
+		attrs.PutStr(attrPrefix+name, string(raw))
+		return nil
+	}
+	s := unquote(raw)
+	return &s
+}
+
+// object is the object field name as Go values, nil for none or null; a
+// field of another type is kept as its JSON text under helicone.<name>.
+func (f fields) object(name string, attrs pcommon.Map) map[string]any {
+	raw, ok := f.raw[name]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	if raw[0] != '{' {
+		attrs.PutStr(attrPrefix+name, string(raw))
+		return nil
+	}
+	v, _, _ := jsonvalue.Decode(raw) // the tokenizer has read it
+	return v.(map[string]any)
+}
+
+// unquote is the text of a JSON string the tokenizer has read, quotes and
+// all.
+func unquote(raw []byte) string {
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
+		return string(text)
+	}
+	return string(jsontok.Unescape(make([]byte, 0, len(text)), text))
 }
 
 // times places the span: it ends at arrival, or, when the response says

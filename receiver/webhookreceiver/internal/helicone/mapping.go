@@ -71,32 +71,29 @@ type body struct {
 	present   bool
 }
 
-func readBody(raw json.RawMessage) body {
+func readBody(raw []byte) body {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return body{}
 	}
 	b := body{present: true}
 	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &b.text); err != nil {
-			b.text = string(raw)
-			return b
-		}
+		b.text = unquote(raw)
 		if strings.TrimSpace(b.text) == TruncatedBody {
 			b.truncated = true
 			return b
 		}
-		_ = decodeJSON([]byte(b.text), &b.obj)
+		// A body sent as text is JSON text most often: an object that
+		// leads it is read, whatever follows.
+		if v, _, err := jsonvalue.Decode([]byte(b.text)); err == nil {
+			b.obj, _ = v.(map[string]any)
+		}
 		return b
 	}
-	var compact bytes.Buffer
-	if json.Compact(&compact, raw) == nil {
-		b.text = compact.String()
-	} else {
-		b.text = string(raw)
-	}
+	b.text = string(jsonvalue.AppendCompact(make([]byte, 0, len(raw)), raw))
 	if raw[0] == '{' {
-		_ = decodeJSON(raw, &b.obj)
+		v, _, _ := jsonvalue.Decode(raw) // the tokenizer has read it
+		b.obj = v.(map[string]any)
 	}
 	return b
 }
@@ -365,12 +362,9 @@ func putAny(a pcommon.Map, key string, v any) {
 	}
 }
 
-func putRaw(a pcommon.Map, key string, raw json.RawMessage) {
-	var v any
-	if decodeJSON(raw, &v) != nil {
-		a.PutStr(key, string(raw))
-		return
-	}
+// putRaw puts a field the tokenizer has read, as putAny.
+func putRaw(a pcommon.Map, key string, raw []byte) {
+	v, _, _ := jsonvalue.Decode(raw)
 	putAny(a, key, v)
 }
 

@@ -1,17 +1,18 @@
 package jsonvalue // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
+	"strconv"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 )
 
-// Flattener reads JSON values from a decoder (with UseNumber) into
-// attributes, in one pass: objects become dotted keys (key.field), arrays
-// slices (objects inside them maps), numbers as SetNumber makes them,
-// strings and booleans as sent.
+// Flattener reads JSON values from the tokenizer into attributes, in one
+// pass: objects become dotted keys (key.field), arrays slices (objects
+// inside them maps), numbers as SetNumber makes them, strings and booleans
+// as sent.
 type Flattener struct {
 	// SkipNull leaves a null out; otherwise it is an empty value. Inside
 	// arrays a null is always an empty element, so positions are kept.
@@ -22,193 +23,90 @@ type Flattener struct {
 }
 
 // Put reads one value and puts it under key; field names it in errors and
-// depth is its nesting so far. An empty object is an empty map.
-func (f Flattener) Put(m pcommon.Map, key string, dec *json.Decoder, field string, depth int) error {
+// depth is its nesting so far. An empty object is an empty map. A syntax
+// error stops the tokenizer (r.Err), not Put.
+func (f Flattener) Put(m pcommon.Map, key string, r *jsontok.Reader, field string, depth int) error {
 	if depth > f.MaxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", field, f.MaxDepth)
+		return depthError(field, f.MaxDepth)
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '[' {
-			return f.readArray(m.PutEmptySlice(key), dec, field, depth)
+	switch r.Peek() {
+	case jsontok.Array:
+		return f.readArray(m.PutEmptySlice(key), r, field, depth)
+	case jsontok.Object:
+		if !r.BeginObject() {
+			return nil
 		}
 		empty := true
-		for dec.More() {
+		for ok := r.FirstKey(); ok; ok = r.NextKey() {
 			empty = false
-			k, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name := k.(string)
-			if err := f.Put(m, key+"."+name, dec, field+"."+name, depth+1); err != nil {
+			name := Text(r.Key(), r.KeyInfo())
+			if err := f.Put(m, key+"."+name, r, field+"."+name, depth+1); err != nil {
 				return err
 			}
 		}
-		if _, err := dec.Token(); err != nil { // '}'
-			return err
-		}
-		if empty {
+		if empty && r.Err() == nil {
 			m.PutEmptyMap(key)
 		}
-	case string:
-		m.PutStr(key, v)
-	case json.Number:
-		SetNumber(m.PutEmpty(key), v)
-	case bool:
-		m.PutBool(key, v)
-	case nil:
+	case jsontok.String:
+		m.PutStr(key, Text(r.Str()))
+	case jsontok.Number:
+		SetNumberText(m.PutEmpty(key), r.Num())
+	case jsontok.Bool:
+		m.PutBool(key, r.Bool())
+	case jsontok.Null:
+		r.Null()
 		if !f.SkipNull {
 			m.PutEmpty(key)
 		}
+	default:
+		r.Skip() // reports the error
 	}
 	return nil
 }
 
 // Set reads one value into v; objects stay maps.
-func (f Flattener) Set(v pcommon.Value, dec *json.Decoder, field string, depth int) error {
+func (f Flattener) Set(v pcommon.Value, r *jsontok.Reader, field string, depth int) error {
 	if depth > f.MaxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", field, f.MaxDepth)
+		return depthError(field, f.MaxDepth)
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			return f.readArray(v.SetEmptySlice(), dec, field, depth)
-		}
+	switch r.Peek() {
+	case jsontok.Array:
+		return f.readArray(v.SetEmptySlice(), r, field, depth)
+	case jsontok.Object:
 		m := v.SetEmptyMap()
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			name := k.(string)
-			if err := f.Set(m.PutEmpty(name), dec, field+"."+name, depth+1); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil { // '}'
-			return err
-		}
-	case string:
-		v.SetStr(t)
-	case json.Number:
-		SetNumber(v, t)
-	case bool:
-		v.SetBool(t)
-	}
-	return nil
-}
-
-func (f Flattener) readArray(s pcommon.Slice, dec *json.Decoder, field string, depth int) error {
-	for i := 0; dec.More(); i++ {
-		if err := f.Set(s.AppendEmpty(), dec, fmt.Sprintf("%s[%d]", field, i), depth+1); err != nil {
-			return err
-		}
-	}
-	_, err := dec.Token() // ']'
-	return err
-}
-
-// TokenKind names the JSON type of a token of a json.Decoder, for messages
-// such as "must be a string, got an array".
-func TokenKind(tok json.Token) string {
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '[' {
-			return "an array"
-		}
-		return "an object"
-	case json.Number, float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	default:
-		return "a string"
-	}
-}
-
-// PutValue puts a value decoded into Go (json.Number, string, bool, nil,
-// []any, map[string]any) under key as Put does, the members of objects in
-// the order of their names; an error names the key. Decoding a whole field
-// with Decoder.Decode and flattening it from there costs a fraction of
-// reading it token by token.
-func (f Flattener) PutValue(m pcommon.Map, key string, v any, depth int) error {
-	if depth > f.MaxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", key, f.MaxDepth)
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 0 {
-			m.PutEmptyMap(key)
+		if !r.BeginObject() {
 			return nil
 		}
-		for _, name := range SortedKeys(t) {
-			if err := f.PutValue(m, key+"."+name, t[name], depth+1); err != nil {
+		for ok := r.FirstKey(); ok; ok = r.NextKey() {
+			name := Text(r.Key(), r.KeyInfo())
+			if err := f.Set(m.PutEmpty(name), r, field+"."+name, depth+1); err != nil {
 				return err
 			}
 		}
-		return nil
-	case nil:
-		if !f.SkipNull {
-			m.PutEmpty(key)
-		}
-		return nil
-	}
-	return f.setValue(m.PutEmpty(key), v, key, depth)
-}
-
-// SetValue sets v to a value decoded into Go; objects stay maps. key names
-// the value in errors.
-func (f Flattener) SetValue(v pcommon.Value, x any, key string, depth int) error {
-	return f.setValue(v, x, key, depth)
-}
-
-func (f Flattener) setValue(v pcommon.Value, x any, key string, depth int) error {
-	if depth > f.MaxDepth {
-		return fmt.Errorf("%s: nested more than %d levels", key, f.MaxDepth)
-	}
-	switch t := x.(type) {
-	case map[string]any:
-		m := v.SetEmptyMap()
-		m.EnsureCapacity(len(t))
-		for _, name := range SortedKeys(t) {
-			if err := f.setValue(m.PutEmpty(name), t[name], key, depth+1); err != nil {
-				return err
-			}
-		}
-	case []any:
-		s := v.SetEmptySlice()
-		s.EnsureCapacity(len(t))
-		for _, item := range t {
-			if err := f.setValue(s.AppendEmpty(), item, key, depth+1); err != nil {
-				return err
-			}
-		}
-	case string:
-		v.SetStr(t)
-	case json.Number:
-		SetNumber(v, t)
-	case bool:
-		v.SetBool(t)
+	case jsontok.String:
+		v.SetStr(Text(r.Str()))
+	case jsontok.Number:
+		SetNumberText(v, r.Num())
+	case jsontok.Bool:
+		v.SetBool(r.Bool())
+	default:
+		r.Skip() // null, or reports the error
 	}
 	return nil
 }
 
-// SortedKeys returns the names of m's members in order.
-func SortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (f Flattener) readArray(s pcommon.Slice, r *jsontok.Reader, field string, depth int) error {
+	if !r.BeginArray() {
+		return nil
 	}
-	slices.Sort(keys)
-	return keys
+	for i, ok := 0, r.FirstElem(); ok; i, ok = i+1, r.NextElem() {
+		if err := f.Set(s.AppendEmpty(), r, field+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func depthError(field string, maxDepth int) error {
+	return fmt.Errorf("%s: nested more than %d levels", field, maxDepth)
 }

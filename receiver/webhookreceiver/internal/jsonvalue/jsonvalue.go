@@ -6,9 +6,12 @@ package jsonvalue // import "github.com/otelcol-webhook/otelcol-webhook/receiver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 )
 
 // Kind names the JSON type of the value b holds, leading white space aside.
@@ -47,4 +50,19 @@ func SetNumber(v pcommon.Value, n json.Number) {
 		return
 	}
 	v.SetStr(string(n))
+}
+
+// SyntaxText is an error of the tokenizer reading a body of size bytes in
+// encoding/json's words, for the messages the decoders wrote before they
+// read with it: "invalid character 'x' after object key at byte 12", the
+// offset counting the offending byte as json.SyntaxError's does. atEnd
+// reports a body that ends before its value does.
+func SyntaxText(err error, size int) (text string, atEnd bool) {
+	if se, ok := errors.AsType[*jsontok.SyntaxError](err); ok {
+		if se.Offset >= size {
+			return se.Error(), true
+		}
+		return se.Msg + " at byte " + strconv.Itoa(se.Offset+1), false
+	}
+	return err.Error(), false
 }

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -50,13 +49,9 @@ func DecodeAlert(body []byte, arrival time.Time) (Alert, error) {
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Alert{}, fmt.Errorf("the body must be one LiteLLM alert object, got %s", jsonvalue.Kind(trimmed))
 	}
-	if !json.Valid(trimmed) {
-		var v any
-		err := json.Unmarshal(trimmed, &v)
-		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-			return Alert{}, fmt.Errorf("body is not valid JSON: %s at byte %d", se.Error(), se.Offset)
-		}
-		return Alert{}, fmt.Errorf("body is not valid JSON: %v", err)
+	if err := jsontok.Valid(trimmed, jsonDepth); err != nil {
+		text, _ := jsonvalue.SyntaxText(err, len(trimmed))
+		return Alert{}, errors.New("body is not valid JSON: " + text)
 	}
 
 	ld := plog.NewLogs()
@@ -81,49 +76,33 @@ func DecodeAlert(body []byte, arrival time.Time) (Alert, error) {
 		lr.SetSeverityText("INFO")
 	}
 	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(arrival))
-	var compact bytes.Buffer
-	_ = json.Compact(&compact, trimmed)
-	lr.Body().SetStr(compact.String())
+	lr.Body().SetStr(string(jsonvalue.AppendCompact(make([]byte, 0, len(trimmed)), trimmed)))
 
 	sum := sha256.Sum256(body)
 	return Alert{Logs: ld, Key: hex.EncodeToString(sum[:])}, nil
 }
 
-// readAlert puts every field of the alert object under litellm.*.
+// readAlert puts every field of the alert object under litellm.*; the
+// body is valid JSON.
 func readAlert(body []byte, attrs pcommon.Map) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if _, err := dec.Token(); err != nil { // '{'
-		return err
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key := tok.(string)
+	var r jsontok.Reader
+	r.Reset(body, jsonDepth)
+	r.BeginObject()
+	for ok := r.FirstKey(); ok; ok = r.NextKey() {
+		key := jsonvalue.Text(r.Key(), r.KeyInfo())
 		if key == "event" {
-			s, ok, err := readString(dec)
+			s, ok, err := readString(&r)
 			if fe, isField := err.(fieldError); isField {
 				return errors.New("alert.event" + fe.msg)
-			}
-			if err != nil {
-				return err
 			}
 			if ok {
 				attrs.PutStr(AttrEvent, s)
 			}
 			continue
 		}
-		if err := alertFlat.Put(attrs, AttrPrefix+key, dec, "alert."+key, 1); err != nil {
+		if err := alertFlat.Put(attrs, AttrPrefix+key, &r, "alert."+key, 1); err != nil {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil { // '}'
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("body is not valid JSON: data after the alert object")
-	}
-	return nil
+	return r.End() // nil: the body is valid
 }

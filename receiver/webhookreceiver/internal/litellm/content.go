@@ -1,12 +1,12 @@
 package litellm // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/litellm"
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/chatmsg"
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
 // requestParams are the model_parameters with a gen_ai.request.* name, and
@@ -127,16 +127,11 @@ func (c *call) inputMessages() {
 	}
 }
 
-// decodeAny decodes a JSON value with numbers as json.Number; nil for
-// nothing or invalid JSON.
-func decodeAny(raw json.RawMessage) any {
-	if len(raw) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
+// decodeAny decodes a JSON text as encoding/json decodes it into an any
+// with UseNumber; nil for nothing.
+func decodeAny(raw []byte) any {
+	v, _, err := jsonvalue.Decode(raw)
+	if err != nil {
 		return nil
 	}
 	return v

@@ -11,14 +11,15 @@ package litellm // import "github.com/otelcol-webhook/otelcol-webhook/receiver/w
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -53,8 +54,10 @@ func Decode(body []byte, arrival time.Time) (Calls, error) {
 		return Calls{}, fmt.Errorf("the body must be a JSON array of LiteLLM payloads, NDJSON or one payload object, got %s",
 			jsonvalue.Kind(trimmed))
 	}
-	d := &decoder{body: trimmed, dec: json.NewDecoder(bytes.NewReader(trimmed)), arrival: arrival}
-	d.dec.UseNumber()
+	d := decoders.Get().(*decoder)
+	defer d.put()
+	d.r.Reset(trimmed, jsonDepth)
+	d.arrival = arrival
 	d.start()
 	var err error
 	if trimmed[0] == '[' {
@@ -68,14 +71,36 @@ func Decode(body []byte, arrival time.Time) (Calls, error) {
 	return Calls{Traces: d.td, Keys: d.keys}, nil
 }
 
-// decoder reads the payloads of one body from one json.Decoder.
+// jsonDepth is the nesting the tokenizer allows, encoding/json's: deeper
+// than maxDepth is refused by the flattener, naming the field.
+const jsonDepth = 10000
+
+// decoder reads the payloads of one body in one walk of the tokenizer; a
+// tree holds each field that is flattened while it is.
 type decoder struct {
-	body    []byte
-	dec     *json.Decoder
+	r       jsontok.Reader
+	tree    jsonvalue.Tree
+	scratch []byte
 	arrival time.Time
 	td      ptrace.Traces
 	spans   ptrace.SpanSlice
 	keys    []string
+}
+
+// maxPooledScratch bounds the buffer a pooled decoder keeps.
+const maxPooledScratch = 64 << 10
+
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// put returns the decoder to the pool, holding nothing of the body.
+func (d *decoder) put() {
+	d.r.Reset(nil, 0)
+	d.tree.Reset()
+	d.td, d.spans, d.keys = ptrace.Traces{}, ptrace.SpanSlice{}, nil
+	if cap(d.scratch) > maxPooledScratch {
+		d.scratch = nil
+	}
+	decoders.Put(d)
 }
 
 func (d *decoder) start() {
@@ -89,30 +114,34 @@ func (d *decoder) start() {
 
 // array reads `[payload, ...]` and nothing after it.
 func (d *decoder) array() error {
-	if _, err := d.dec.Token(); err != nil { // '['
-		return d.syntaxError(err)
+	r := &d.r
+	if !r.BeginArray() {
+		return d.syntaxError()
 	}
-	for i := 0; d.dec.More(); i++ {
+	for i, ok := 0, r.FirstElem(); ok; i, ok = i+1, r.NextElem() {
 		if err := d.payload(i); err != nil {
 			return err
 		}
 	}
-	if _, err := d.dec.Token(); err != nil { // ']'
-		return d.syntaxError(err)
+	if r.Err() != nil {
+		return d.syntaxError()
 	}
-	if _, err := d.dec.Token(); err != io.EOF {
-		return fmt.Errorf("body is not valid JSON: data after the array at byte %d", d.dec.InputOffset())
+	if r.Peek(); r.Pos() < len(r.Buf()) {
+		return fmt.Errorf("body is not valid JSON: data after the array at byte %d", r.Pos())
 	}
 	return nil
 }
 
 // objects reads one payload object, or several one after the other (NDJSON).
 func (d *decoder) objects() error {
+	r := &d.r
 	for i := 0; ; i++ {
-		if err := d.payload(i); err != nil {
-			if i > 0 && errors.Is(err, io.EOF) {
+		if i > 0 {
+			if r.Peek(); r.Pos() >= len(r.Buf()) {
 				return nil
 			}
+		}
+		if err := d.payload(i); err != nil {
 			return err
 		}
 	}
@@ -120,28 +149,24 @@ func (d *decoder) objects() error {
 
 // payload reads payload i and appends its span.
 func (d *decoder) payload(i int) error {
-	begin := d.dec.InputOffset()
-	tok, err := d.dec.Token()
-	if err == io.EOF {
-		return err
+	r := &d.r
+	where := "payloads[" + strconv.Itoa(i) + "]"
+	switch kind := r.Peek(); kind {
+	case jsontok.Object:
+	case jsontok.Invalid:
+		r.Skip() // reports the error
+		return d.syntaxError()
+	default:
+		return fmt.Errorf("%s: not an object, got %s", where, kind.Article())
 	}
-	if err != nil {
-		return d.syntaxError(err)
-	}
-	where := fmt.Sprintf("payloads[%d]", i)
-	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
-		return fmt.Errorf("%s: not an object, got %s", where, jsonvalue.TokenKind(tok))
-	}
+	begin := r.Pos()
+	r.BeginObject()
 	span := d.spans.AppendEmpty()
 	c := newCall(span.Attributes(), where)
-	if err := c.read(d.dec); err != nil {
-		if _, syntax := errors.AsType[*json.SyntaxError](err); syntax || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return d.syntaxError(err)
-		}
+	if err := c.read(d); err != nil {
 		return err
 	}
-	raw := bytes.TrimLeft(d.body[begin:d.dec.InputOffset()], " \t\r\n,")
-	key, err := c.fill(span, raw, d.arrival)
+	key, err := c.fill(span, r.Buf()[begin:r.Pos()], d.arrival)
 	if err != nil {
 		return err
 	}
@@ -149,12 +174,12 @@ func (d *decoder) payload(i int) error {
 	return nil
 }
 
-func (d *decoder) syntaxError(err error) error {
-	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return fmt.Errorf("body is not valid JSON: %s at byte %d", se.Error(), se.Offset)
+// syntaxError is the tokenizer's error, in the words of encoding/json's
+// errors before it.
+func (d *decoder) syntaxError() error {
+	text, atEnd := jsonvalue.SyntaxText(d.r.Err(), len(d.r.Buf()))
+	if atEnd {
+		return fmt.Errorf("body is not valid JSON: it ends inside a value at byte %d", len(d.r.Buf()))
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("body is not valid JSON: it ends inside a value at byte %d", len(d.body))
-	}
-	return fmt.Errorf("body is not valid JSON: %w", err)
+	return errors.New("body is not valid JSON: " + text)
 }

@@ -2,6 +2,7 @@ package litellm
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,5 +39,43 @@ func FuzzDecode(f *testing.F) {
 			_, err = (&plog.ProtoMarshaler{}).MarshalLogs(a.Logs)
 			require.NoError(t, err)
 		}
+	})
+}
+
+// FuzzDecodeAsReference is the differential judge of the decoder: every
+// body it accepts, the decoder on encoding/json it replaced (reference_test.go)
+// accepts too, into the same spans, attributes in the same order, and the
+// same keys; what one refuses the other refuses, and but for syntax errors
+// (whose words and offsets are the tokenizer's) with the same message.
+func FuzzDecodeAsReference(f *testing.F) {
+	dir := filepath.Join("..", "..", "..", "..", "testdata", "litellm")
+	harness.SeedCorpus(f, filepath.Join(dir, "*.json"))
+	harness.SeedCorpus(f, filepath.Join(dir, "*.ndjson"))
+	for _, s := range []string{
+		`{"a":1,"a":{"x":2},"metadata":{"b":1,"b":[2]},"metadata":{"c":null}}`,
+		`[{"model_map_information":{"model_map_value":{"z":1,"a":"<&>"},"k":"v"}}, {"id":"x\u00e9","messages":[{"role":"user","content":"hi"}],"response":{"id":"r","choices":[]}}]`,
+		"{\"id\":\"\xff\",\"\xfe\":1}\n{\"prompt_tokens\":12.0}",
+		`{"startTime":"2025-01-24 09:20:46.847371","endTime":1737710448.1e0,"cache_hit":true,"request_tags":["a",null]}`,
+		`{"prompt_tokens":1.5x}`, `[{}] ]`, `{} 5`, `{"metadata":{"x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	m := ptrace.ProtoMarshaler{}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, gotErr := Decode(body, arrival)
+		want, wantErr := refDecode(body, arrival)
+		require.Equal(t, wantErr == nil, gotErr == nil, "reference: %v, decoder: %v", wantErr, gotErr)
+		if wantErr != nil {
+			if !strings.HasPrefix(wantErr.Error(), "body is not valid JSON") && !strings.HasPrefix(gotErr.Error(), "body is not valid JSON") {
+				require.Equal(t, wantErr.Error(), gotErr.Error())
+			}
+			return
+		}
+		require.Equal(t, want.Keys, got.Keys)
+		wantPB, err := m.MarshalTraces(want.Traces)
+		require.NoError(t, err)
+		gotPB, err := m.MarshalTraces(got.Traces)
+		require.NoError(t, err)
+		require.Equal(t, wantPB, gotPB)
 	})
 }

@@ -2,13 +2,14 @@ package litellm // import "github.com/otelcol-webhook/otelcol-webhook/receiver/w
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -29,7 +30,8 @@ type call struct {
 	promptTokens, completionTokens, totals optInt
 	cost                                   optFloat
 
-	messages, response json.RawMessage
+	// messages and response are their JSON text, slices of the body.
+	messages, response []byte
 }
 
 type (
@@ -53,23 +55,28 @@ func newCall(attrs pcommon.Map, where string) *call {
 
 // read reads the fields of the payload object whose '{' was read, and its
 // closing '}'. A field of the wrong type is an error naming it.
-func (c *call) read(dec *json.Decoder) error {
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
+func (c *call) read(d *decoder) error {
+	r := &d.r
+	for ok := r.FirstKey(); ok; ok = r.NextKey() {
+		key := r.Key()
+		if r.KeyInfo() != 0 {
+			key = jsontok.Unescape(nil, key)
 		}
-		key := tok.(string)
-		if err := c.field(dec, key); err != nil {
+		if err := c.field(d, key); err != nil {
 			if fe, ok := err.(fieldError); ok {
 				// The field's name is built only for the message.
 				return fmt.Errorf("%s.%s%s", c.where, key, fe.msg)
 			}
 			return err
 		}
+		if r.Err() != nil {
+			break
+		}
 	}
-	_, err := dec.Token() // '}'
-	return err
+	if r.Err() != nil {
+		return d.syntaxError()
+	}
+	return nil
 }
 
 // fieldError is a field of the wrong type; msg follows the field's name:
@@ -108,139 +115,159 @@ func (c *call) stringField(key string) *string {
 	return nil
 }
 
-func (c *call) field(dec *json.Decoder, key string) error {
-	if dst := c.stringField(key); dst != nil {
-		s, _, err := readString(dec)
+func (c *call) field(d *decoder, key []byte) error {
+	r := &d.r
+	if dst := c.stringField(string(key)); dst != nil {
+		s, _, err := readString(r)
 		*dst = s
 		return err
 	}
 	var err error
-	switch key {
+	switch string(key) {
 	case "startTime":
-		c.start, err = readTime(dec)
+		c.start, err = readTime(r)
 	case "endTime":
-		c.end, err = readTime(dec)
+		c.end, err = readTime(r)
 	case "completionStartTime":
-		c.firstToken, err = readTime(dec)
+		c.firstToken, err = readTime(r)
 	case "prompt_tokens":
-		c.promptTokens, err = readInt(dec)
+		c.promptTokens, err = readInt(r)
 	case "completion_tokens":
-		c.completionTokens, err = readInt(dec)
+		c.completionTokens, err = readInt(r)
 	case "total_tokens":
-		c.totals, err = readInt(dec)
+		c.totals, err = readInt(r)
 	case "response_cost":
-		c.cost, err = readFloat(dec)
+		c.cost, err = readFloat(r)
 	case "litellm_call_id", "model_id", "api_base", "cache_key", "requester_ip_address", "user_agent":
 		var s string
-		if s, _, err = readString(dec); s != "" {
-			c.attrs.PutStr(AttrPrefix+key, s)
+		if s, _, err = readString(r); s != "" {
+			c.attrs.PutStr(AttrPrefix+string(key), s)
 		}
 	case "response_time", "saved_cache_cost":
 		var f optFloat
-		if f, err = readFloat(dec); f.ok {
-			c.attrs.PutDouble(AttrPrefix+key, f.v)
+		if f, err = readFloat(r); f.ok {
+			c.attrs.PutDouble(AttrPrefix+string(key), f.v)
 		}
 	case "cache_hit", "stream":
-		err = readBool(dec, c.attrs, AttrPrefix+key)
+		err = readBool(r, c.attrs, key)
 	case "metadata", "model_parameters", "hidden_params", "error_information", "cost_breakdown",
 		"status_fields", "response_cost_failure_debug_info", "standard_built_in_tools_params":
-		err = readObject(dec, c.attrs, AttrPrefix+key, nil)
+		err = d.readObject(c.attrs, key, "")
 	case "model_map_information":
 		// model_map_value is LiteLLM's price-table entry of the model,
 		// dozens of keys about the model, not the call: kept as one text.
-		err = readObject(dec, c.attrs, AttrPrefix+key, map[string]bool{"model_map_value": true})
+		err = d.readObject(c.attrs, key, "model_map_value")
 	case "request_tags", "guardrail_information":
-		err = readArray(dec, c.attrs, AttrPrefix+key)
+		err = d.readArray(c.attrs, key)
 	case "messages":
-		err = dec.Decode(&c.messages)
+		c.messages = r.SkipRaw()
 	case "response":
-		err = dec.Decode(&c.response)
+		c.response = r.SkipRaw()
 	default:
 		// A field LiteLLM adds later is kept too.
-		err = readAny(dec, c.attrs, AttrPrefix+key)
+		err = d.readAny(c.attrs, key)
 	}
 	return err
 }
 
 // readString reads a string or null; ok is false for null.
-func readString(dec *json.Decoder) (string, bool, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return "", false, err
-	}
-	switch v := tok.(type) {
-	case string:
-		return v, true, nil
-	case nil:
+func readString(r *jsontok.Reader) (string, bool, error) {
+	switch kind := r.Peek(); kind {
+	case jsontok.String:
+		return jsonvalue.Text(r.Str()), true, nil
+	case jsontok.Null:
+		r.Null()
 		return "", false, nil
+	case jsontok.Invalid:
+		r.Skip() // reports the error
+		return "", false, nil
+	default:
+		return "", false, wrongType("not a string, got %s", kind.Article())
 	}
-	return "", false, wrongType("not a string, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readInt(dec *json.Decoder) (optInt, error) {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return optInt{}, err
-	}
-	if n, ok := tok.(json.Number); ok {
-		if i, err := n.Int64(); err == nil {
+func readInt(r *jsontok.Reader) (optInt, error) {
+	switch kind := r.Peek(); kind {
+	case jsontok.Number:
+		n := r.Num()
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 			return optInt{i, true}, nil
 		}
 		// 12.0 is an integer too; 12.5 is not.
-		if f, err := n.Float64(); err == nil && f == float64(int64(f)) {
+		if f, err := strconv.ParseFloat(string(n), 64); err == nil && f == float64(int64(f)) {
 			return optInt{int64(f), true}, nil
 		}
 		return optInt{}, wrongType("not an integer, got %s", n)
+	case jsontok.Null, jsontok.Invalid:
+		r.Skip() // null, or reports the error
+		return optInt{}, nil
+	default:
+		return optInt{}, wrongType("not an integer, got %s", kind.Article())
 	}
-	return optInt{}, wrongType("not an integer, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readFloat(dec *json.Decoder) (optFloat, error) {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return optFloat{}, err
-	}
-	if n, ok := tok.(json.Number); ok {
-		if f, err := n.Float64(); err == nil {
+func readFloat(r *jsontok.Reader) (optFloat, error) {
+	switch kind := r.Peek(); kind {
+	case jsontok.Number:
+		n := r.Num()
+		if f, err := strconv.ParseFloat(string(n), 64); err == nil {
 			return optFloat{f, true}, nil
 		}
 		return optFloat{}, wrongType("not a number in range, got %s", n)
+	case jsontok.Null, jsontok.Invalid:
+		r.Skip()
+		return optFloat{}, nil
+	default:
+		return optFloat{}, wrongType("not a number, got %s", kind.Article())
 	}
-	return optFloat{}, wrongType("not a number, got %s", jsonvalue.TokenKind(tok))
 }
 
-func readBool(dec *json.Decoder, m pcommon.Map, key string) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return err
+func readBool(r *jsontok.Reader, m pcommon.Map, key []byte) error {
+	switch kind := r.Peek(); kind {
+	case jsontok.Bool:
+		if b := r.Bool(); r.Err() == nil {
+			m.PutBool(AttrPrefix+string(key), b)
+		}
+		return nil
+	case jsontok.Null, jsontok.Invalid:
+		r.Skip()
+		return nil
+	default:
+		return wrongType("not a boolean, got %s", kind.Article())
 	}
-	if b, ok := tok.(bool); ok {
-		m.PutBool(key, b)
+}
+
+// readTree reads the next value, whole, into the decoder's tree; ok is
+// false at a syntax error.
+func (d *decoder) readTree() (jsonvalue.Node, bool) {
+	d.tree.Reset()
+	n := d.tree.Read(&d.r)
+	return n, d.r.Err() == nil
+}
+
+// readObject flattens an object or null under litellm.<key>; the member
+// named asText, if any, is kept as its compact JSON text instead.
+func (d *decoder) readObject(m pcommon.Map, key []byte, asText string) error {
+	n, ok := d.readTree()
+	t := &d.tree
+	if !ok || t.Kind(n) == jsontok.Null {
 		return nil
 	}
-	return wrongType("not a boolean, got %s", jsonvalue.TokenKind(tok))
-}
-
-// readObject flattens an object or null under prefix; the members named in
-// asText are kept as their compact JSON text instead.
-func readObject(dec *json.Decoder, m pcommon.Map, prefix string, asText map[string]bool) error {
-	var v any
-	if err := dec.Decode(&v); err != nil || v == nil {
-		return err
+	if t.Kind(n) != jsontok.Object {
+		return wrongType("not an object, got %s", t.Kind(n).Article())
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return wrongType("not an object, got %s", kindOfAny(v))
-	}
-	for _, name := range jsonvalue.SortedKeys(obj) {
-		if asText[name] {
-			if obj[name] != nil {
-				b, _ := json.Marshal(obj[name])
-				m.PutStr(prefix+"."+name, string(b))
+	prefix := AttrPrefix + string(key)
+	for i := 0; i < t.Len(n); i++ {
+		member := t.Member(n, i)
+		name := t.NameBytes(member)
+		if asText != "" && string(name) == asText {
+			if t.Kind(member) != jsontok.Null {
+				d.scratch = t.AppendJSON(d.scratch[:0], member)
+				m.PutStr(prefix+"."+asText, string(d.scratch))
 			}
 			continue
 		}
-		if err := flat.PutValue(m, prefix+"."+name, obj[name], 2); err != nil {
+		if err := flat.PutNode(m, prefix+"."+string(name), t, member, 2); err != nil {
 			return nested(err, prefix)
 		}
 	}
@@ -248,24 +275,27 @@ func readObject(dec *json.Decoder, m pcommon.Map, prefix string, asText map[stri
 }
 
 // readArray keeps an array or null as a slice.
-func readArray(dec *json.Decoder, m pcommon.Map, key string) error {
-	var v any
-	if err := dec.Decode(&v); err != nil || v == nil {
-		return err
+func (d *decoder) readArray(m pcommon.Map, key []byte) error {
+	n, ok := d.readTree()
+	t := &d.tree
+	if !ok || t.Kind(n) == jsontok.Null {
+		return nil
 	}
-	if _, ok := v.([]any); !ok {
-		return wrongType("not an array, got %s", kindOfAny(v))
+	if t.Kind(n) != jsontok.Array {
+		return wrongType("not an array, got %s", t.Kind(n).Article())
 	}
-	return nested(flat.SetValue(m.PutEmpty(key), v, key, 1), key)
+	attr := AttrPrefix + string(key)
+	return nested(flat.SetNode(m.PutEmpty(attr), t, n, attr, 1), attr)
 }
 
 // readAny keeps any other field, flattened.
-func readAny(dec *json.Decoder, m pcommon.Map, key string) error {
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return err
+func (d *decoder) readAny(m pcommon.Map, key []byte) error {
+	n, ok := d.readTree()
+	if !ok {
+		return nil
 	}
-	return nested(flat.PutValue(m, key, v, 1), key)
+	attr := AttrPrefix + string(key)
+	return nested(flat.PutNode(m, attr, &d.tree, n, 1), attr)
 }
 
 // nested turns the flattener's error, which names the attribute
@@ -277,39 +307,15 @@ func nested(err error, prefix string) error {
 	return fieldError{strings.TrimPrefix(err.Error(), prefix)}
 }
 
-func kindOfAny(v any) string {
-	switch v.(type) {
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	}
-	return "null"
-}
-
 // compactText is a JSON value as text: a string as it is, anything else
 // as compact JSON; ok is false for null.
-func compactText(raw json.RawMessage) (string, bool) {
+func compactText(raw []byte) (string, bool) {
 	raw = bytes.TrimSpace(raw)
 	switch {
 	case len(raw) == 0 || string(raw) == "null":
 		return "", false
 	case raw[0] == '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s, true
-		}
+		return string(jsontok.Unescape(make([]byte, 0, len(raw)), raw[1:len(raw)-1])), true
 	}
-	var b bytes.Buffer
-	b.Grow(len(raw))
-	if json.Compact(&b, raw) == nil {
-		return b.String(), true
-	}
-	return string(raw), true
+	return string(jsonvalue.AppendCompact(make([]byte, 0, len(raw)), raw)), true
 }

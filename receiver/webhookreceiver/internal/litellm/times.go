@@ -1,13 +1,13 @@
 package litellm // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/litellm"
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -26,19 +26,16 @@ var timeLayouts = []string{
 
 // readTime reads a time: Unix seconds as a number (the float LiteLLM
 // writes), or one of the texts of timeLayouts; null is no time.
-func readTime(dec *json.Decoder) (optTime, error) {
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return optTime{}, err
-	}
-	switch v := tok.(type) {
-	case json.Number:
-		t, err := unixSeconds(string(v))
+func readTime(r *jsontok.Reader) (optTime, error) {
+	switch kind := r.Peek(); kind {
+	case jsontok.Number:
+		t, err := unixSeconds(string(r.Num()))
 		if err != nil {
 			return optTime{}, fieldError{": " + err.Error()}
 		}
 		return optTime{t, true}, nil
-	case string:
+	case jsontok.String:
+		v := jsonvalue.Text(r.Str())
 		if t, err := unixSeconds(strings.TrimSpace(v)); err == nil {
 			return optTime{t, true}, nil
 		}
@@ -46,8 +43,12 @@ func readTime(dec *json.Decoder) (optTime, error) {
 			return optTime{t, true}, nil
 		}
 		return optTime{}, wrongType("not a time: %q", shorten(v))
+	case jsontok.Null, jsontok.Invalid:
+		r.Skip() // null, or reports the error
+		return optTime{}, nil
+	default:
+		return optTime{}, wrongType("not a number or a time, got %s", kind.Article())
 	}
-	return optTime{}, wrongType("not a number or a time, got %s", jsonvalue.TokenKind(tok))
 }
 
 func parseTimeText(s string) (time.Time, bool) {

@@ -9,14 +9,15 @@ package openrouterevents // import "github.com/otelcol-webhook/otelcol-webhook/r
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -56,21 +57,17 @@ type Events struct {
 // so a delivery is forwarded whole or not at all.
 func Decode(body []byte, arrival time.Time) (Events, error) {
 	trimmed := bytes.TrimSpace(body)
-	var raws []json.RawMessage
 	single := len(trimmed) > 0 && trimmed[0] == '{'
-	switch {
-	case single:
-		raws = []json.RawMessage{trimmed}
-	case len(trimmed) > 0 && trimmed[0] == '[':
-		if err := json.Unmarshal(trimmed, &raws); err != nil {
-			return Events{}, syntaxError(err)
-		}
-		if len(raws) == 0 {
-			return Events{}, errors.New("the delivery is an empty array: expected at least one event")
-		}
-	default:
+	if !single && (len(trimmed) == 0 || trimmed[0] != '[') {
 		return Events{}, fmt.Errorf("the body must be an event object or an array of events, got %s", jsonvalue.Kind(trimmed))
 	}
+	// The whole body is checked first, so a delivery that is not JSON is
+	// refused as such, whatever its events hold.
+	if err := jsontok.Valid(trimmed, jsonDepth); err != nil {
+		return Events{}, syntaxError(err, len(trimmed))
+	}
+	var r jsontok.Reader
+	r.Reset(trimmed, jsonDepth)
 
 	out := Events{Logs: plog.NewLogs()}
 	rl := out.Logs.ResourceLogs().AppendEmpty()
@@ -78,35 +75,56 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 	sl := rl.ScopeLogs().AppendEmpty()
 	sl.Scope().SetName(ScopeName)
 	observed := pcommon.NewTimestampFromTime(arrival)
-	for i, raw := range raws {
-		where := fmt.Sprintf("events[%d]", i)
-		if single {
-			where = "event"
+	// one reads the event at r, named where, into its record.
+	one := func(where string) error {
+		if kind := r.Peek(); kind != jsontok.Object {
+			return fmt.Errorf("%s: expected an event object, got %s", where, kind.Article())
 		}
-		ev, err := readEvent(raw, where)
+		begin := r.Pos()
+		ev, err := readEvent(&r, where)
 		if err != nil {
-			return Events{}, err
+			return err
 		}
 		if ev.typ == TypeTest {
 			out.Tests++
-			continue
+			return nil
 		}
 		lr := sl.LogRecords().AppendEmpty()
-		ev.fill(lr, raw)
+		ev.fill(lr, trimmed[begin:r.Pos()])
 		lr.SetObservedTimestamp(observed)
 		out.IDs = append(out.IDs, ev.id)
+		return nil
+	}
+	if single {
+		if err := one("event"); err != nil {
+			return Events{}, err
+		}
+		return out, nil
+	}
+	r.BeginArray()
+	i := 0
+	for ok := r.FirstElem(); ok; ok = r.NextElem() {
+		if err := one("events[" + strconv.Itoa(i) + "]"); err != nil {
+			return Events{}, err
+		}
+		i++
+	}
+	if i == 0 {
+		return Events{}, errors.New("the delivery is an empty array: expected at least one event")
 	}
 	return out, nil
 }
 
-func syntaxError(err error) error {
-	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return fmt.Errorf("body is not valid JSON: %s at byte %d", se.Error(), se.Offset)
+// jsonDepth is the nesting the tokenizer allows, encoding/json's: deeper
+// than maxDepth is refused by the flattener, naming the field.
+const jsonDepth = jsonvalue.DecodeDepth
+
+func syntaxError(err error, size int) error {
+	text, atEnd := jsonvalue.SyntaxText(err, size)
+	if atEnd {
+		return fmt.Errorf("body is not valid JSON: unexpected end of JSON input at byte %d", size)
 	}
-	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-		return fmt.Errorf("body is not valid JSON: %s", te.Error())
-	}
-	return fmt.Errorf("body is not valid JSON: %w", err)
+	return errors.New("body is not valid JSON: " + text)
 }
 
 // parseTime reads an RFC 3339 time with any offset; lower-case t and z, which

@@ -1,8 +1,6 @@
 package openrouterevents // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/openrouterevents"
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
@@ -20,27 +19,19 @@ type event struct {
 	attrs   pcommon.Map
 }
 
-// readEvent reads and checks one event object; where names it in errors.
-func readEvent(raw json.RawMessage, where string) (*event, error) {
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, fmt.Errorf("%s: expected an event object, got %s", where, jsonvalue.Kind(raw))
-	}
-	if !json.Valid(raw) {
-		var v any
-		return nil, syntaxError(json.Unmarshal(raw, &v))
-	}
+// readEvent reads and checks the event object at r, which the tokenizer
+// has checked is JSON; where names it in errors.
+func readEvent(r *jsontok.Reader, where string) (*event, error) {
 	ev := &event{attrs: pcommon.NewMap()}
 	var createdText string
 	var hasID, hasType, hasCreated bool
-	dec := newDecoder(raw)
-	_, _ = dec.Token() // '{'
-	for dec.More() {
-		tok, _ := dec.Token()
-		key := tok.(string)
+	r.BeginObject()
+	for ok := r.FirstKey(); ok; ok = r.NextKey() {
+		key := jsonvalue.Text(r.Key(), r.KeyInfo())
 		field := where + "." + key
 		switch key {
 		case "id", "type", "created_at":
-			s, err := readString(dec, field)
+			s, err := readString(r, field)
 			if err != nil {
 				return nil, err
 			}
@@ -53,11 +44,11 @@ func readEvent(raw json.RawMessage, where string) (*event, error) {
 				createdText, hasCreated = s, true
 			}
 		case "data":
-			if err := readData(dec, ev.attrs, field); err != nil {
+			if err := readData(r, ev.attrs, field); err != nil {
 				return nil, err
 			}
 		default:
-			if err := putFlat(ev.attrs, attrEventPrefix+key, dec, field, 1); err != nil {
+			if err := flat.Put(ev.attrs, attrEventPrefix+key, r, field, 1); err != nil {
 				return nil, err
 			}
 		}
@@ -78,54 +69,37 @@ func readEvent(raw json.RawMessage, where string) (*event, error) {
 	return ev, nil
 }
 
-func newDecoder(raw []byte) *json.Decoder {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	return dec
-}
-
-func readString(dec *json.Decoder, field string) (string, error) {
-	tok, _ := dec.Token()
-	switch v := tok.(type) {
-	case string:
-		return v, nil
-	default:
-		return "", fmt.Errorf("%s: must be a string, got %s", field, jsonvalue.TokenKind(v))
+func readString(r *jsontok.Reader, field string) (string, error) {
+	if kind := r.Peek(); kind != jsontok.String {
+		return "", fmt.Errorf("%s: must be a string, got %s", field, kind.Article())
 	}
+	return jsonvalue.Text(r.Str()), nil
 }
 
 // readData puts the fields of the data object under AttrDataPrefix; null is
 // no data.
-func readData(dec *json.Decoder, attrs pcommon.Map, field string) error {
-	tok, _ := dec.Token()
-	switch v := tok.(type) {
-	case nil:
+func readData(r *jsontok.Reader, attrs pcommon.Map, field string) error {
+	switch kind := r.Peek(); kind {
+	case jsontok.Null:
+		r.Null()
 		return nil
-	case json.Delim:
-		if v != '{' {
-			return fmt.Errorf("%s: must be an object, got %s", field, jsonvalue.TokenKind(v))
-		}
+	case jsontok.Object:
 	default:
-		return fmt.Errorf("%s: must be an object, got %s", field, jsonvalue.TokenKind(v))
+		return fmt.Errorf("%s: must be an object, got %s", field, kind.Article())
 	}
-	for dec.More() {
-		tok, _ := dec.Token()
-		key := tok.(string)
-		if err := putFlat(attrs, AttrDataPrefix+key, dec, field+"."+key, 2); err != nil {
+	r.BeginObject()
+	for ok := r.FirstKey(); ok; ok = r.NextKey() {
+		key := jsonvalue.Text(r.Key(), r.KeyInfo())
+		if err := flat.Put(attrs, AttrDataPrefix+key, r, field+"."+key, 2); err != nil {
 			return err
 		}
 	}
-	_, _ = dec.Token() // '}'
 	return nil
 }
 
 // flat flattens event fields: objects into key.field, arrays kept as
 // arrays, null as an empty value.
 var flat = jsonvalue.Flattener{MaxDepth: maxDepth}
-
-func putFlat(m pcommon.Map, key string, dec *json.Decoder, field string, depth int) error {
-	return flat.Put(m, key, dec, field, depth)
-}
 
 func shorten(s string) string {
 	const maxLen = 64
@@ -135,8 +109,9 @@ func shorten(s string) string {
 	return s
 }
 
-// fill writes the event into lr; raw is the event as sent, kept as the body.
-func (ev *event) fill(lr plog.LogRecord, raw json.RawMessage) {
+// fill writes the event into lr; raw is the event as sent (JSON), kept as
+// the body.
+func (ev *event) fill(lr plog.LogRecord, raw []byte) {
 	lr.SetEventName(ev.typ)
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(ev.created))
 	if severityOf(ev.typ, ev.attrs) == plog.SeverityNumberWarn {
@@ -146,12 +121,7 @@ func (ev *event) fill(lr plog.LogRecord, raw json.RawMessage) {
 		lr.SetSeverityNumber(plog.SeverityNumberInfo)
 		lr.SetSeverityText("INFO")
 	}
-	var compact bytes.Buffer
-	if json.Compact(&compact, raw) == nil {
-		lr.Body().SetStr(compact.String())
-	} else {
-		lr.Body().SetStr(string(bytes.TrimSpace(raw)))
-	}
+	lr.Body().SetStr(string(jsonvalue.AppendCompact(make([]byte, 0, len(raw)), raw)))
 	// id and type lead, as they do in the event.
 	attrs := lr.Attributes()
 	attrs.EnsureCapacity(ev.attrs.Len() + 2)

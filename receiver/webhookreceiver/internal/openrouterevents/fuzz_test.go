@@ -2,6 +2,7 @@ package openrouterevents
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -33,5 +34,40 @@ func FuzzDecode(f *testing.F) {
 		}
 		_, err = (&plog.ProtoMarshaler{}).MarshalLogs(ev.Logs)
 		require.NoError(t, err)
+	})
+}
+
+// FuzzDecodeAsReference is the differential judge of the decoder: for every
+// delivery, it decodes what the decoder on encoding/json it replaced
+// (reference_test.go) decoded, the same records with their attributes in
+// the same order and the same ids, and refuses what that refused, in the
+// same words but for the words of a syntax error, which are the
+// tokenizer's.
+func FuzzDecodeAsReference(f *testing.F) {
+	harness.SeedCorpus(f, filepath.Join("..", "..", "..", "..", "testdata", "openrouter_events", "*.json"))
+	for _, s := range []string{
+		`[{"id":"a","type":"t","created_at":"2026-01-01T00:00:00Z","data":{"x":{"y":[1,{"z":null}]},"x":2,"\u0061":{}}, "extra":{"k":"v"}}, 5]`,
+		`[]`, `[{"id":"a"`, `{"id":1}`, "{\"id\":\"\xff\",\"type\":\"t\",\"created_at\":\"2026-01-01t00:00:00z\",\"data\":null}",
+	} {
+		f.Add([]byte(s))
+	}
+	m := plog.ProtoMarshaler{}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, gotErr := Decode(body, arrival)
+		want, wantErr := refDecode(body, arrival)
+		require.Equal(t, wantErr == nil, gotErr == nil, "reference: %v, decoder: %v", wantErr, gotErr)
+		if wantErr != nil {
+			if !strings.HasPrefix(wantErr.Error(), "body is not valid JSON") {
+				require.Equal(t, wantErr.Error(), gotErr.Error())
+			}
+			return
+		}
+		require.Equal(t, want.IDs, got.IDs)
+		require.Equal(t, want.Tests, got.Tests)
+		wantPB, err := m.MarshalLogs(want.Logs)
+		require.NoError(t, err)
+		gotPB, err := m.MarshalLogs(got.Logs)
+		require.NoError(t, err)
+		require.Equal(t, wantPB, gotPB)
 	})
 }

@@ -3,9 +3,7 @@ package webhooks // import "github.com/otelcol-webhook/otelcol-webhook/receiver/
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/url"
 	"sort"
@@ -16,30 +14,26 @@ import (
 	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 )
 
-// parseJSON reads one JSON value, numbers kept as json.Number; what says
-// what it is in errors ("body", "line 3").
+// parseJSON reads one JSON value, numbers kept as json.Number, as
+// encoding/json decodes it, in one walk of the tokenizer; what says what it
+// is in errors ("body", "line 3").
 func parseJSON(b []byte, what string) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonError(err, what, dec.InputOffset())
+	v, end, err := jsonvalue.Decode(b)
+	if err != nil {
+		return nil, jsonError(err, what, len(b))
 	}
-	end := dec.InputOffset()
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	if rest := bytes.TrimLeft(b[end:], " \t\r\n"); len(rest) > 0 {
 		return nil, fmt.Errorf("%s is not one JSON value: more follows after byte %d (for one JSON value a line, set split: ndjson)", what, end)
 	}
 	return v, nil
 }
 
-func jsonError(err error, what string, offset int64) error {
-	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return fmt.Errorf("%s is not JSON: %s at byte %d", what, se.Error(), se.Offset)
+func jsonError(err error, what string, size int) error {
+	text, atEnd := jsonvalue.SyntaxText(err, size)
+	if atEnd {
+		return fmt.Errorf("%s is not JSON: it ends at byte %d before the value does", what, size)
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s is not JSON: it ends at byte %d before the value does", what, offset)
-	}
-	return fmt.Errorf("%s is not JSON: %w", what, err)
+	return fmt.Errorf("%s is not JSON: %s", what, text)
 }
 
 // isForm reports whether contentType is a form body.

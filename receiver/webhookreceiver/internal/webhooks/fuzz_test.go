@@ -3,6 +3,7 @@ package webhooks
 import (
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,4 +61,37 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzParseJSON is the differential judge of parseJSON: for every body,
+// the value the one on the tokenizer reads is what the one on
+// encoding/json's Decoder read (reference_test.go), and an error is an
+// error of both, of the same kind (more than one value, a value cut short,
+// not JSON; the words of a syntax error are the tokenizer's).
+func FuzzParseJSON(f *testing.F) {
+	root := filepath.Join("..", "..", "..", "..", "testdata", "webhooks")
+	harness.SeedCorpus(f, filepath.Join(root, "*", "*.json"))
+	for _, s := range []string{`{"event": "test", }`, `{"a":1} {"b":2}`, `{"a":`, ``, ` `, `[1,2,]`, "\"\xff\"", `{"a":1,"a":2}`, `1e999`, `{"x":tru}`, `[01]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, gotErr := parseJSON(body, "body")
+		want, wantErr := refParseJSON(body, "body")
+		if wantErr != nil {
+			require.Error(t, gotErr)
+			require.Equal(t, errorKind(wantErr), errorKind(gotErr), "reference: %v, parseJSON: %v", wantErr, gotErr)
+			return
+		}
+		require.NoError(t, gotErr)
+		require.Equal(t, want, got)
+	})
+}
+
+func errorKind(err error) string {
+	for _, kind := range []string{"more follows", "before the value does", "is not JSON"} {
+		if strings.Contains(err.Error(), kind) {
+			return kind
+		}
+	}
+	return err.Error()
 }
