@@ -35,7 +35,11 @@ GO_PACKAGES := ./...
 # submit a change to a decoder, a verifier or the OTLP JSON writer; commit what it finds under the
 # target's testdata/fuzz/ together with the fix.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./internal/signature:FuzzVerify ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
+# Each new input a target finds is shrunk for at most this long (Go's
+# default, 60 s, spends most of a short run shrinking the large payloads of
+# the senders' seed corpora).
+FUZZMINIMIZETIME ?= 5s
+FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/jsonvalue:FuzzTree ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzParseJSON ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecodeAsReference ./internal/signature:FuzzVerify ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
 
 .PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 
@@ -94,7 +98,7 @@ fuzz:
 	@for target in $(FUZZ_TARGETS); do \
 	  pkg=$${target%%:*}; name=$${target##*:}; \
 	  echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
-	  go test -run=NONE -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	  go test -run=NONE -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) $$pkg; \
 	done
 
 # deploy/ is a module of its own, so that the Kubernetes API types it checks

@@ -4,6 +4,10 @@
 #
 #   BenchmarkDecode             pdata (ptrace.JSONUnmarshaler), ours, ours_strict: the OTLP JSON decoder alone
 #   BenchmarkDecodeUnique       the same on a body where no long string repeats from span to span
+#   BenchmarkDecodeLiteLLM      encoding_json (the decoder it replaced), ours: a batch of 512 LiteLLM payloads
+#   BenchmarkDecodeHelicone     encoding_json, ours: one Helicone delivery
+#   BenchmarkDecodeOpenRouterEvents  encoding_json, ours: a batch of OpenRouter events
+#   BenchmarkDecodeGenericBody  encoding_json, ours: a GitHub delivery read as the generic route reads JSON
 #   BenchmarkReceiverInProcess  floor (ptrace.JSONUnmarshaler), ours, ours_bare
 #   BenchmarkReceiverHTTP       stock (otlp receiver), ours, ours_bare
 #   BenchmarkExporter           stock (otlp_http json), ours, ours_signed
@@ -44,7 +48,9 @@ echo "results: $BENCH_OUT"
 # BENCH_COUNT rounds: on a shared machine a burst of load then hits all the
 # impls of a round alike instead of all the runs of one impl (-count=N would
 # run the N runs of a benchmark back to back).
-PKGS=(receiver/webhookreceiver/internal/otlp receiver/webhookreceiver exporter/webhookexporter)
+PKGS=(receiver/webhookreceiver/internal/otlp receiver/webhookreceiver/internal/litellm receiver/webhookreceiver/internal/helicone
+	receiver/webhookreceiver/internal/openrouterevents receiver/webhookreceiver/internal/webhooks
+	receiver/webhookreceiver exporter/webhookexporter)
 for pkg in "${PKGS[@]}"; do
 	go test -c -o "$BENCH_OUT/$(basename "$pkg").test" "./$pkg"
 done
@@ -61,7 +67,8 @@ done
 
 # A BENCH_FILTER may leave a package without results.
 results=()
-for name in otlp webhookreceiver webhookexporter; do
+for pkg in "${PKGS[@]}"; do
+	name="$(basename "$pkg")"
 	grep -q '^Benchmark' "$BENCH_OUT/$name.txt" 2>/dev/null || continue
 	results+=("$BENCH_OUT/$name.txt")
 	echo
@@ -69,5 +76,5 @@ for name in otlp webhookreceiver webhookexporter; do
 	"$BENCHSTAT" -col /impl "$BENCH_OUT/$name.txt" | grep -v '^\(goos\|goarch\|pkg\|cpu\):'
 done
 echo
-echo "== medians and ratios to the first impl (pdata, floor, stock or json)"
+echo "== medians and ratios to the first impl (pdata, encoding_json, floor, stock or json)"
 "$LOADGEN" goratios "${results[@]}"

@@ -4,29 +4,26 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
 )
 
-// BenchmarkDecode decodes Helicone's OpenAI chat delivery (request and
-// response bodies sent as JSON text) with the decoder and, in the same run,
-// with the decoder on encoding/json it replaced (reference_test.go).
-func BenchmarkDecode(b *testing.B) {
+// BenchmarkDecodeHelicone decodes Helicone's OpenAI chat delivery (request
+// and response bodies sent as JSON text) with the decoder on encoding/json
+// it replaced (impl=encoding_json, reference_test.go) and with the decoder
+// (impl=ours), in the same run.
+func BenchmarkDecodeHelicone(b *testing.B) {
 	body, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "testdata", "helicone", "openai_chat.json"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, impl := range []struct {
-		name   string
-		decode func([]byte, time.Time) (Delivery, error)
-	}{{"impl=ours", Decode}, {"impl=encoding_json", refDecode}} {
-		b.Run(impl.name, func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := impl.decode(body, arrival); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchdata.RunImpls(b, body,
+		benchdata.Impl{Name: "encoding_json", Decode: func(body []byte) (int, error) {
+			d, err := refDecode(body, arrival)
+			return d.Traces.SpanCount(), err
+		}},
+		benchdata.Impl{Name: "ours", Decode: func(body []byte) (int, error) {
+			d, err := Decode(body, arrival)
+			return d.Traces.SpanCount(), err
+		}})
 }

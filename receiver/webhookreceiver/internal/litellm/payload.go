@@ -190,6 +190,9 @@ func readInt(r *jsontok.Reader) (optInt, error) {
 	switch kind := r.Peek(); kind {
 	case jsontok.Number:
 		n := r.Num()
+		if r.Err() != nil {
+			return optInt{}, nil // a syntax error, which read reports
+		}
 		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 			return optInt{i, true}, nil
 		}
@@ -210,6 +213,9 @@ func readFloat(r *jsontok.Reader) (optFloat, error) {
 	switch kind := r.Peek(); kind {
 	case jsontok.Number:
 		n := r.Num()
+		if r.Err() != nil {
+			return optFloat{}, nil // a syntax error, which read reports
+		}
 		if f, err := strconv.ParseFloat(string(n), 64); err == nil {
 			return optFloat{f, true}, nil
 		}

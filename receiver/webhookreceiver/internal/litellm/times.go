@@ -29,13 +29,20 @@ var timeLayouts = []string{
 func readTime(r *jsontok.Reader) (optTime, error) {
 	switch kind := r.Peek(); kind {
 	case jsontok.Number:
-		t, err := unixSeconds(string(r.Num()))
+		n := r.Num()
+		if r.Err() != nil {
+			return optTime{}, nil // a syntax error, which read reports
+		}
+		t, err := unixSeconds(string(n))
 		if err != nil {
 			return optTime{}, fieldError{": " + err.Error()}
 		}
 		return optTime{t, true}, nil
 	case jsontok.String:
 		v := jsonvalue.Text(r.Str())
+		if r.Err() != nil {
+			return optTime{}, nil
+		}
 		if t, err := unixSeconds(strings.TrimSpace(v)); err == nil {
 			return optTime{t, true}, nil
 		}

@@ -4,28 +4,26 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
 )
 
-// BenchmarkParseJSON reads GitHub's push delivery into Go values, as every
-// JSON body of the generic route is, with parseJSON and, in the same run,
-// with the one on encoding/json it replaced (reference_test.go).
-func BenchmarkParseJSON(b *testing.B) {
+// BenchmarkDecodeGenericBody reads GitHub's push delivery into Go values,
+// as the generic route reads every JSON body, with the parseJSON on
+// encoding/json it replaced (impl=encoding_json, reference_test.go) and
+// with parseJSON (impl=ours), in the same run.
+func BenchmarkDecodeGenericBody(b *testing.B) {
 	body, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "testdata", "webhooks", "github", "push.json"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, impl := range []struct {
-		name  string
-		parse func([]byte, string) (any, error)
-	}{{"impl=ours", parseJSON}, {"impl=encoding_json", refParseJSON}} {
-		b.Run(impl.name, func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := impl.parse(body, "body"); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchdata.RunImpls(b, body,
+		benchdata.Impl{Name: "encoding_json", Decode: func(body []byte) (int, error) {
+			_, err := refParseJSON(body, "body")
+			return 1, err
+		}},
+		benchdata.Impl{Name: "ours", Decode: func(body []byte) (int, error) {
+			_, err := parseJSON(body, "body")
+			return 1, err
+		}})
 }
