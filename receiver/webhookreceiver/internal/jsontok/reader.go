@@ -14,8 +14,10 @@
 //	}
 //
 // The first syntax error stops the walk: every later call reads nothing and
-// Err returns it. Used by the OTLP decoder (internal/otlp); any sender
-// decoder of the receiver may use it.
+// Err returns it. Every decoder of the receiver reads with it: the OTLP
+// decoder (internal/otlp) directly, the senders' decoders (LiteLLM,
+// Helicone, OpenRouter events, the generic route) through internal/jsonvalue
+// as well.
 package jsontok // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsontok"
 
 import (

@@ -1,6 +1,9 @@
 // Package jsonvalue holds what the decoders of the senders' JSON payloads
-// share: the name of a value's JSON type for their messages ("got an
-// array"), and how a JSON number becomes an attribute value.
+// share on the tokenizer (internal/jsontok): the Flattener (JSON values to
+// dotted attributes), Tree (a value as encoding/json decodes it into Go,
+// without its maps and interfaces) and Decode (into an any), the name of a
+// value's JSON type and the words of a syntax error for their messages, how
+// a JSON number becomes an attribute value, compact JSON text.
 package jsonvalue // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/jsonvalue"
 
 import (
