@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -167,33 +166,9 @@ func (t *Tree) Len(n Node) int { return int(t.nodes[n].size) }
 // element of an array.
 func (t *Tree) Member(n Node, i int) Node { return Node(t.kids[int(t.nodes[n].first)+i]) }
 
-// Name is the name of a member of an object.
-func (t *Tree) Name(n Node) string { return string(t.nodes[n].name) }
-
-// NameBytes is Name as bytes, valid while the tree and the body are.
+// NameBytes is the name of a member of an object, unescaped, valid while
+// the tree and the body are.
 func (t *Tree) NameBytes(n Node) []byte { return t.nodes[n].name }
-
-// Get is the member of the object n named name.
-func (t *Tree) Get(n Node, name string) (Node, bool) {
-	x := &t.nodes[n]
-	if x.kind != jsontok.Object {
-		return 0, false
-	}
-	kids := t.kids[x.first : x.first+x.size]
-	i, found := slices.BinarySearchFunc(kids, name, func(c int32, name string) int {
-		return strings.Compare(string(t.nodes[c].name), name)
-	})
-	if !found {
-		return 0, false
-	}
-	return Node(kids[i]), true
-}
-
-// Str is a string's text, as encoding/json decodes it.
-func (t *Tree) Str(n Node) string {
-	x := &t.nodes[n]
-	return Text(x.raw, x.info)
-}
 
 // Text is the text of a string's raw text as the tokenizer returns it, as
 // encoding/json decodes it (escapes resolved, bytes that are not UTF-8

@@ -43,23 +43,26 @@ func TestTreeIsDecodedJSON(t *testing.T) {
 	}
 }
 
-// TestTreeGet finds members by name, the last of a repeated one.
-func TestTreeGet(t *testing.T) {
+// TestTreeMembers: an object's members in the order of their names,
+// unescaped, a repeated one once with its last value.
+func TestTreeMembers(t *testing.T) {
 	var tr jsonvalue.Tree
 	var r jsontok.Reader
-	r.Reset([]byte(`{"b":"x","a":1,"b":"y","c\u0064":true}`), 10)
+	r.Reset([]byte(`{"b":"x","a":1,"b":[true],"c\u0064":null}`), 10)
 	root := tr.Read(&r)
 	require.NoError(t, r.End())
-	b, ok := tr.Get(root, "b")
-	require.True(t, ok)
-	assert.Equal(t, "y", tr.Str(b))
-	cd, ok := tr.Get(root, "cd")
-	require.True(t, ok)
-	assert.Equal(t, jsontok.Bool, tr.Kind(cd))
-	_, ok = tr.Get(root, "z")
-	assert.False(t, ok)
-	assert.Equal(t, 3, tr.Len(root))
-	assert.Equal(t, "a", tr.Name(tr.Member(root, 0)))
+	require.Equal(t, jsontok.Object, tr.Kind(root))
+	require.Equal(t, 3, tr.Len(root))
+	var names []string
+	var kinds []jsontok.Kind
+	for i := 0; i < tr.Len(root); i++ {
+		m := tr.Member(root, i)
+		names = append(names, string(tr.NameBytes(m)))
+		kinds = append(kinds, tr.Kind(m))
+	}
+	assert.Equal(t, []string{"a", "b", "cd"}, names)
+	assert.Equal(t, []jsontok.Kind{jsontok.Number, jsontok.Array, jsontok.Null}, kinds)
+	assert.Equal(t, map[string]any{"a": json.Number("1"), "b": []any{true}, "cd": nil}, tr.Any(root))
 }
 
 // TestTreeDepth: flattening refuses what is deeper than MaxDepth, naming
