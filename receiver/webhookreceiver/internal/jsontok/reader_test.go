@@ -135,3 +135,18 @@ func TestKindArticle(t *testing.T) {
 	r.Reset(nil, 64)
 	assert.Equal(t, Invalid, r.Peek())
 }
+
+// TestEscapeErrors: an escape cut short by the end of the input is the end
+// of the input, as encoding/json says; a bad one is the byte that spoils it.
+func TestEscapeErrors(t *testing.T) {
+	for body, want := range map[string]string{
+		`"\u`:      "unexpected end of input in string escape code at byte 3",
+		`"\u12`:    "unexpected end of input in string escape code at byte 5",
+		`"\`:       "unexpected end of input in string escape code at byte 2",
+		`"\u12x4"`: "invalid character in string escape code at byte 5",
+		`"\x"`:     "invalid character in string escape code at byte 2",
+		`"\uzzzz"`: "invalid character in string escape code at byte 3",
+	} {
+		require.EqualError(t, Valid([]byte(body), 10), want, body)
+	}
+}

@@ -66,10 +66,8 @@ func scanStr(b []byte, start int) (end int, info StrInfo, bad, why int) {
 			info |= Escaped
 			n := escapeLen(b[i+1:])
 			if n == 0 {
-				if i+1 >= len(b) {
-					return len(b), info, bad, endInEscape
-				}
-				return i + 1, info, bad, badEscape
+				end, why := badEscapeAt(b, i+1)
+				return end, info, bad, why
 			}
 			i += 1 + n
 		case c < 0x20:
@@ -85,6 +83,20 @@ func scanStr(b []byte, start int) (end int, info StrInfo, bad, why int) {
 			i += size
 		}
 	}
+}
+
+// badEscapeAt tells where the escape code at b[i] (after the backslash)
+// stops being one: the offending byte, or the end of the input inside it.
+func badEscapeAt(b []byte, i int) (end, why int) {
+	j := i
+	if j < len(b) && b[j] == 'u' {
+		for j++; j < len(b) && j < i+5 && isHex(b[j]); j++ {
+		}
+	}
+	if j >= len(b) {
+		return len(b), endInEscape
+	}
+	return j, badEscape
 }
 
 // scanString reads the string at r.pos (its opening quote) and returns its
