@@ -5,13 +5,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// portsCmd prints n free loopback TCP ports, one per line.
+// portsCmd prints n free loopback TCP ports, one per line, below the
+// kernel's range of ephemeral ports: a port from that range (what port 0
+// gives) can be taken by one of the thousands of connections the load
+// opens between now and the moment a collector or the sink listens on it.
 func portsCmd(args []string) error {
 	n := 1
 	if len(args) > 0 {
@@ -20,21 +26,65 @@ func portsCmd(args []string) error {
 			return err
 		}
 	}
+	ports, err := freePorts(n, ephemeralLow())
+	if err != nil {
+		return err
+	}
+	for _, p := range ports {
+		fmt.Println(p)
+	}
+	return nil
+}
+
+// lowestPort is where freePorts starts looking: above the well-known and
+// most registered ports.
+const lowestPort = 10000
+
+// freePorts finds n loopback ports between lowestPort and below, each free
+// now (held open until all are found, so none is given twice); with no room
+// below below, it takes what port 0 gives.
+func freePorts(n, below int) ([]int, error) {
 	var lns []net.Listener
 	defer func() {
 		for _, ln := range lns {
 			_ = ln.Close()
 		}
 	}()
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var ports []int
+	next := lowestPort + rand.IntN(max(below-lowestPort, 1))
+	for tries := 0; len(ports) < n; tries++ {
+		addr := "127.0.0.1:0"
+		if below-lowestPort > 2*n && tries < 10*(below-lowestPort) {
+			addr = "127.0.0.1:" + strconv.Itoa(next)
+			if next++; next >= below {
+				next = lowestPort
+			}
+		}
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return err
+			if addr == "127.0.0.1:0" {
+				return nil, err
+			}
+			continue
 		}
 		lns = append(lns, ln)
-		fmt.Println(ln.Addr().(*net.TCPAddr).Port)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
-	return nil
+	return ports, nil
+}
+
+// ephemeralLow is the lowest port the kernel gives outgoing connections
+// (ip_local_port_range), or Linux's default where that cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if lo, err := strconv.Atoi(f[0]); err == nil {
+				return lo
+			}
+		}
+	}
+	return 32768
 }
 
 // waitCmd polls url until it answers 2xx, for at most the given time.

@@ -4,12 +4,16 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
 )
@@ -157,5 +161,24 @@ BenchmarkOther/impl=a-2 10 5 ns/op
 		if !strings.Contains(strings.Join(strings.Fields(string(got)), "  "), want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestFreePorts: the ports are distinct, free and below the ephemeral
+// range, where the load's own connections cannot take them.
+func TestFreePorts(t *testing.T) {
+	below := ephemeralLow()
+	ports, err := freePorts(11, below)
+	require.NoError(t, err)
+	require.Len(t, ports, 11)
+	seen := map[int]bool{}
+	for _, p := range ports {
+		require.False(t, seen[p], "port %d twice", p)
+		seen[p] = true
+		require.GreaterOrEqual(t, p, lowestPort)
+		require.Less(t, p, below)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		require.NoError(t, err, "port %d is free", p)
+		require.NoError(t, ln.Close())
 	}
 }
