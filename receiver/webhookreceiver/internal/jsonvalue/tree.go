@@ -357,7 +357,10 @@ func (t *Tree) AppendJSON(dst []byte, n Node) []byte {
 }
 
 // appendJSONString is encoding/json's string encoder with HTML escaping,
-// for text that is UTF-8 but for bytes it writes as \ufffd.
+// for text that is UTF-8 but for bytes it writes as \ufffd. It is not
+// internal/jsonstr, which writes <, > and & as they are and \b, \f as
+// \u0008, \u000c: a member kept as text is written as json.Marshal wrote
+// it before, to the byte.
 func appendJSONString(dst, s []byte) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
