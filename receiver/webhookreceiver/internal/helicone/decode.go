@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -186,7 +185,7 @@ func (f fields) str(name string, attrs pcommon.Map) *string {
 		attrs.PutStr(attrPrefix+name, string(raw))
 		return nil
 	}
-	s := unquote(raw)
+	s := jsonvalue.Unquote(raw)
 	return &s
 }
 
@@ -203,16 +202,6 @@ func (f fields) object(name string, attrs pcommon.Map) map[string]any {
 	}
 	v, _, _ := jsonvalue.Decode(raw) // the tokenizer has read it
 	return v.(map[string]any)
-}
-
-// unquote is the text of a JSON string the tokenizer has read, quotes and
-// all.
-func unquote(raw []byte) string {
-	text := raw[1 : len(raw)-1]
-	if bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
-		return string(text)
-	}
-	return string(jsontok.Unescape(make([]byte, 0, len(text)), text))
 }
 
 // times places the span: it ends at arrival, or, when the response says

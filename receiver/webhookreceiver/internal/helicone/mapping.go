@@ -78,7 +78,7 @@ func readBody(raw []byte) body {
 	}
 	b := body{present: true}
 	if raw[0] == '"' {
-		b.text = unquote(raw)
+		b.text = jsonvalue.Unquote(raw)
 		if strings.TrimSpace(b.text) == TruncatedBody {
 			b.truncated = true
 			return b

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -43,16 +44,32 @@ func Kind(b []byte) string {
 
 // SetNumber sets v to a JSON number: an int when it is an integer that fits,
 // else a double, else (out of range) the text sent.
-func SetNumber(v pcommon.Value, n json.Number) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+func SetNumber(v pcommon.Value, n json.Number) { setNumber(v, n) }
+
+// SetNumberText is SetNumber of a number's text as the tokenizer returns
+// it.
+func SetNumberText(v pcommon.Value, text []byte) { setNumber(v, text) }
+
+func setNumber[T ~string | ~[]byte](v pcommon.Value, text T) {
+	if i, err := strconv.ParseInt(string(text), 10, 64); err == nil {
 		v.SetInt(i)
 		return
 	}
-	if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+	if f, err := strconv.ParseFloat(string(text), 64); err == nil {
 		v.SetDouble(f)
 		return
 	}
-	v.SetStr(string(n))
+	v.SetStr(string(text))
+}
+
+// Unquote is the text of a JSON string the tokenizer has read, given with
+// its quotes, as encoding/json decodes it.
+func Unquote(raw []byte) string {
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
+		return string(text)
+	}
+	return Text(text, jsontok.Escaped)
 }
 
 // SyntaxText is an error of the tokenizer reading a body of size bytes in

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -271,19 +270,6 @@ func (f Flattener) setNode(v pcommon.Value, t *Tree, n Node, key string, depth i
 		v.SetBool(x.raw[0] == 't')
 	}
 	return nil
-}
-
-// SetNumberText is SetNumber of a number's text.
-func SetNumberText(v pcommon.Value, text []byte) {
-	if i, err := strconv.ParseInt(string(text), 10, 64); err == nil {
-		v.SetInt(i)
-		return
-	}
-	if f, err := strconv.ParseFloat(string(text), 64); err == nil {
-		v.SetDouble(f)
-		return
-	}
-	v.SetStr(string(text))
 }
 
 // AppendCompact appends the JSON text raw, which the tokenizer has read

@@ -82,7 +82,8 @@ func TestTreeDepth(t *testing.T) {
 // JSON body, a Tree's Any is what encoding/json decodes, PutNode and SetNode
 // give the attributes PutValue and SetValue give from that, in the same
 // order, Put and Set on the tokenizer what they gave on encoding/json's
-// Decoder, and AppendCompact writes what json.Compact writes.
+// Decoder, Unquote reads a string as encoding/json does, AppendCompact
+// writes what json.Compact writes and AppendJSON what json.Marshal writes.
 func FuzzTree(f *testing.F) {
 	for _, body := range treeCases {
 		f.Add([]byte(body))
@@ -109,6 +110,9 @@ func checkTree(t *testing.T, body []byte) {
 	root := tr.Read(&r)
 	require.NoError(t, r.End())
 	require.Equal(t, want, tr.Any(root))
+	if text, ok := want.(string); ok {
+		require.Equal(t, text, jsonvalue.Unquote(bytes.TrimSpace(body)))
+	}
 	wantJSON, err := json.Marshal(want)
 	require.NoError(t, err)
 	require.Equal(t, string(wantJSON), string(tr.AppendJSON(nil, root)))

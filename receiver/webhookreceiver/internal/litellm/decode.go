@@ -73,7 +73,7 @@ func Decode(body []byte, arrival time.Time) (Calls, error) {
 
 // jsonDepth is the nesting the tokenizer allows, encoding/json's: deeper
 // than maxDepth is refused by the flattener, naming the field.
-const jsonDepth = 10000
+const jsonDepth = jsonvalue.DecodeDepth
 
 // decoder reads the payloads of one body in one walk of the tokenizer; a
 // tree holds each field that is flattened while it is.

@@ -321,7 +321,7 @@ func compactText(raw []byte) (string, bool) {
 	case len(raw) == 0 || string(raw) == "null":
 		return "", false
 	case raw[0] == '"':
-		return string(jsontok.Unescape(make([]byte, 0, len(raw)), raw[1:len(raw)-1])), true
+		return jsonvalue.Unquote(raw), true
 	}
 	return string(jsonvalue.AppendCompact(make([]byte, 0, len(raw)), raw)), true
 }
