@@ -61,7 +61,7 @@ func TestCircuitHoldsDeliveries(t *testing.T) {
 	f.deliver(t, "b", status(503))
 	assert.Equal(t, console.StateCircuitOpen, f.m.Status().State)
 	sent := false
-	require.NoError(t, f.m.Deliver(context.Background(), Request{Body: []byte("c"), WebhookID: "msg_c"}, func(context.Context) Result {
+	require.NoError(t, f.m.Deliver(context.Background(), func() Request { return Request{Body: []byte("c"), WebhookID: "msg_c"} }, func(context.Context) Result {
 		sent = true
 		return status(200)
 	}))

@@ -143,12 +143,13 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 	return m.set.Store.Close(ctx)
 }
 
-// Deliver makes the first attempt of req with send, which must send
-// req.Body. It returns nil once the delivery is delivered or kept (stored
+// Deliver makes the first attempt of a delivery with send; req, called
+// only when the delivery is kept, describes it, its Body being what send
+// sent. It returns nil once the delivery is delivered or kept (stored
 // before Deliver returns), and an error only when it could not be kept. A
 // disabled endpoint turns req into a dead letter without an attempt; an
 // open circuit schedules it without one.
-func (m *Manager) Deliver(ctx context.Context, req Request, send func(context.Context) Result) error {
+func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(context.Context) Result) error {
 	if m.disabled.Load() {
 		return m.keep(ctx, req, func(r *Record, _ time.Time) { m.kill(r, reasonDisabled) })
 	}
@@ -181,9 +182,10 @@ func (m *Manager) Deliver(ctx context.Context, req Request, send func(context.Co
 	return m.keep(ctx, req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
 }
 
-// keep makes a record of req, lets decide set its state, stores it and
+// keep makes a record of the request, lets decide set its state, stores it and
 // places it.
-func (m *Manager) keep(ctx context.Context, req Request, decide func(r *Record, now time.Time)) error {
+func (m *Manager) keep(ctx context.Context, describe func() Request, decide func(r *Record, now time.Time)) error {
+	req := describe()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.set.Clock.Now()

@@ -130,7 +130,7 @@ func TestGoneDisablesUntilEnabled(t *testing.T) {
 	f.deliver(t, "a", status(410))
 	assert.Equal(t, console.StateDisabled, f.m.Status().State)
 	sent := false
-	require.NoError(t, f.m.Deliver(context.Background(), Request{Body: []byte("b")}, func(context.Context) Result {
+	require.NoError(t, f.m.Deliver(context.Background(), func() Request { return Request{Body: []byte("b")} }, func(context.Context) Result {
 		sent = true
 		return status(200)
 	}))
