@@ -62,7 +62,7 @@ func (e *webhookExporter) startDelivery(ctx context.Context, host component.Host
 		Store:    store,
 		Sender:   delivery.SenderFunc(e.resend),
 		Clock:    clock,
-		Observer: deliveryObserver{e},
+		Observer: newDeliveryObserver(e),
 		Logger:   e.logger,
 	})
 	if err := m.Start(ctx); err != nil {
@@ -161,15 +161,32 @@ func (e *webhookExporter) requestHeaders(webhookID string) map[string]string {
 	return h
 }
 
-// deliveryObserver turns what the Manager counts into telemetry.
-type deliveryObserver struct{ e *webhookExporter }
+// deliveryObserver turns what the Manager counts into telemetry, with the
+// attribute sets made once: the happy path adds to two counters per
+// request.
+type deliveryObserver struct {
+	e        *webhookExporter
+	outcomes map[string]metric.AddOption
+	classes  map[string]metric.AddOption
+}
+
+func newDeliveryObserver(e *webhookExporter) deliveryObserver {
+	o := deliveryObserver{e: e, outcomes: map[string]metric.AddOption{}, classes: map[string]metric.AddOption{}}
+	for _, outcome := range []string{delivery.OutcomeDelivered, delivery.OutcomeScheduled, delivery.OutcomeDeadLettered, delivery.OutcomeReplayed, delivery.OutcomeEvicted} {
+		o.outcomes[outcome] = metric.WithAttributeSet(attribute.NewSet(attribute.String(attrOutcome, outcome)))
+	}
+	for _, class := range []string{"2xx", "3xx", "4xx", "5xx", "error"} {
+		o.classes[class] = metric.WithAttributeSet(attribute.NewSet(attribute.String(attrStatusClass, class)))
+	}
+	return o
+}
 
 func (o deliveryObserver) Outcome(ctx context.Context, outcome string, n int) {
-	o.e.telemetry.ExporterWebhookDeliveries.Add(ctx, int64(n), metric.WithAttributes(attribute.String(attrOutcome, outcome)))
+	o.e.telemetry.ExporterWebhookDeliveries.Add(ctx, int64(n), o.outcomes[outcome])
 }
 
 func (o deliveryObserver) Attempt(ctx context.Context, status int) {
-	o.e.telemetry.ExporterWebhookDeliveryAttempts.Add(ctx, 1, metric.WithAttributes(attribute.String(attrStatusClass, statusClass(status))))
+	o.e.telemetry.ExporterWebhookDeliveryAttempts.Add(ctx, 1, o.classes[statusClass(status)])
 }
 
 // registerDeliveryGauges reports the counts and the endpoint state.
