@@ -158,9 +158,14 @@ var _ extension.Extension = notStorage{}
 // does, on clock, and starts it with host; the test shuts it down.
 func newStoppableDeliveryExporter(t *testing.T, cfg *Config, host component.Host, clock delivery.Clock) (exporter.Traces, *webhookExporter) {
 	t.Helper()
+	return newDeliveryExporterWith(t, cfg, nopSettings(), host, clock)
+}
+
+// newDeliveryExporterWith is newStoppableDeliveryExporter with settings.
+func newDeliveryExporterWith(t *testing.T, cfg *Config, set exporter.Settings, host component.Host, clock delivery.Clock) (exporter.Traces, *webhookExporter) {
+	t.Helper()
 	require.NoError(t, cfg.Validate())
 	// One ID for every instance: a restarted collector has the same.
-	set := nopSettings()
 	set.ID = component.MustNewIDWithName("webhook", "delivery")
 	e, err := newWebhookExporter(cfg, set)
 	require.NoError(t, err)
