@@ -105,14 +105,22 @@ func (m *Manager) ReplayDead(ctx context.Context, since time.Time) int {
 	m.mu.Lock()
 	defer m.signal()
 	defer m.mu.Unlock()
+	kept := make([]*Record, 0, len(m.dead))
 	var picked []*Record
 	for _, r := range m.dead {
 		if since.IsZero() || !r.DeadAt.Before(since) {
 			picked = append(picked, r)
+			m.deadBytes -= int64(r.Bytes)
+			continue
 		}
+		kept = append(kept, r)
 	}
+	m.dead = kept
+	now := m.set.Clock.Now()
 	for _, r := range picked {
-		m.replayLocked(ctx, r)
+		m.reschedule(r, now)
+		m.update(ctx, r)
+		m.place(r)
 	}
 	if len(picked) > 0 {
 		m.set.Observer.Outcome(ctx, OutcomeReplayed, len(picked))

@@ -153,16 +153,20 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 	if m.disabled.Load() {
 		return m.keep(ctx, req, func(r *Record, _ time.Time) { m.kill(r, reasonDisabled) })
 	}
+	probe := false
 	if !m.breaker.closed() {
 		m.mu.Lock()
 		ok, _ := m.breaker.allow(m.set.Clock.Now())
+		probe = ok && m.breaker.state.Load() == circuitProbing
 		m.mu.Unlock()
 		if !ok {
 			return m.keep(ctx, req, func(r *Record, now time.Time) { m.reschedule(r, now) })
 		}
 	}
 	if err := m.limiter.wait(ctx); err != nil {
-		m.releaseProbe()
+		if probe {
+			m.releaseProbe()
+		}
 		return err
 	}
 	at := m.set.Clock.Now()
@@ -202,7 +206,6 @@ func (m *Manager) keep(ctx context.Context, describe func() Request, decide func
 	}
 	decide(r, now)
 	if err := m.set.Store.Add(ctx, r, bytes.Clone(req.Body)); err != nil {
-		m.breaker.release()
 		return fmt.Errorf("keeping a failed delivery of %d items in the delivery store failed: %w", req.Items, err)
 	}
 	m.nextSeq++

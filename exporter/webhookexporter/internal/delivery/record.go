@@ -37,6 +37,8 @@ type Record struct {
 	// inFlight: a worker is sending it; deleted and replay: removed or
 	// replayed meanwhile.
 	inFlight, deleted, replay bool
+	// probe: it is the circuit's probe.
+	probe bool
 }
 
 // addAttempt appends to the attempt log, keeping it bounded.

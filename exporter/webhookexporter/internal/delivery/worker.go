@@ -91,6 +91,7 @@ func (m *Manager) takeDue(now time.Time) (*Record, time.Time) {
 		}
 		heap.Pop(&m.scheduled)
 		r.inFlight = true
+		r.probe = m.breaker.state.Load() == circuitProbing
 		return r, time.Time{}
 	}
 	return nil, time.Time{}
@@ -100,7 +101,7 @@ func (m *Manager) takeDue(now time.Time) (*Record, time.Time) {
 func (m *Manager) putBack(r *Record) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.breaker.release()
+	m.releaseIfProbe(r)
 	r.inFlight = false
 	if !r.deleted {
 		heap.Push(&m.scheduled, r)
@@ -135,7 +136,7 @@ func (m *Manager) attempt(ctx context.Context, r *Record) {
 			return
 		}
 		m.mu.Lock()
-		m.breaker.release()
+		m.releaseIfProbe(r)
 		r.inFlight = false
 		if !r.deleted {
 			m.kill(r, "the body could not be read from the delivery store: "+err.Error())
@@ -163,6 +164,7 @@ func (m *Manager) attempt(ctx context.Context, r *Record) {
 	defer m.signal()
 	defer m.mu.Unlock()
 	r.inFlight = false
+	r.probe = false
 	replayed := r.replay
 	r.replay = false
 	v := m.record(ctx, r, res, at, took)
@@ -184,6 +186,14 @@ func (m *Manager) attempt(ctx context.Context, r *Record) {
 	m.update(ctx, r)
 	m.place(r)
 	m.countPlaced(ctx, r)
+}
+
+// releaseIfProbe gives the probe back when r held it and was not sent.
+func (m *Manager) releaseIfProbe(r *Record) {
+	if r.probe {
+		m.breaker.release()
+		r.probe = false
+	}
 }
 
 // update writes a changed record; a failure is logged, the record stays in
