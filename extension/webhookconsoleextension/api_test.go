@@ -75,7 +75,9 @@ func (s *sink) received() ([]*http.Request, [][]byte) {
 }
 
 // host holds the console as its only extension.
-type host struct{ ext map[component.ID]component.Component }
+type host struct {
+	ext map[component.ID]component.Component
+}
 
 func (h host) GetExtensions() map[component.ID]component.Component { return h.ext }
 
