@@ -36,6 +36,11 @@ func TestFind(t *testing.T) {
 	c := &fakeConsole{}
 	found := Find(host{component.MustNewID("health_check"): other{}, component.MustNewIDWithName("webhook_console", "ops"): c})
 	assert.Same(t, c, found, "found by what it implements, whatever its name")
+	first := &fakeConsole{}
+	for range 20 {
+		found = Find(host{component.MustNewIDWithName("webhook_console", "b"): c, component.MustNewIDWithName("webhook_console", "a"): first})
+		assert.Same(t, first, found, "the same one every time")
+	}
 }
 
 func TestDeliveryJSON(t *testing.T) {
