@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // segKind is one part of a signed payload template.
@@ -55,7 +57,7 @@ func parsePayload(s string) ([]segment, error) {
 			out = append(out, segment{kind: segMethod})
 		case strings.HasPrefix(name, "header:"):
 			h := strings.TrimPrefix(name, "header:")
-			if !validHeaderName(h) {
+			if !httpguts.ValidHeaderFieldName(h) {
 				return nil, fmt.Errorf("{header:%s}: %q is not a valid header name", h, h)
 			}
 			out = append(out, segment{kind: segHeader, text: http.CanonicalHeaderKey(h)})
@@ -345,16 +347,4 @@ func parseSignedTime(s string, f TimestampFormat, where string) (time.Time, erro
 		return time.Time{}, invalidTimestamp(where, "a Unix time in seconds")
 	}
 	return time.Unix(sec, 0), nil
-}
-
-func validHeaderName(h string) bool {
-	if h == "" {
-		return false
-	}
-	for _, c := range h {
-		if c <= ' ' || c >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
-			return false
-		}
-	}
-	return true
 }

@@ -91,15 +91,13 @@ func (v *Verifier) verifyHubSpot(r Request, now time.Time) error {
 			}
 		}
 	case "v2":
-		for _, u := range uris[:1] {
-			for _, key := range v.keys {
-				h := sha256.New()
-				h.Write(key)
-				h.Write([]byte(r.Method + u))
-				h.Write(r.Body)
-				if subtle.ConstantTimeCompare(got, h.Sum(nil)) == 1 {
-					return nil
-				}
+		for _, key := range v.keys {
+			h := sha256.New()
+			h.Write(key)
+			h.Write([]byte(r.Method + uri))
+			h.Write(r.Body)
+			if subtle.ConstantTimeCompare(got, h.Sum(nil)) == 1 {
+				return nil
 			}
 		}
 	default:

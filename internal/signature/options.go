@@ -268,19 +268,6 @@ func (o Options) checkForm() []error {
 	return errs
 }
 
-// SignsTimestamp reports whether the scheme signs a time that the tolerance
-// applies to.
-func (o Options) SignsTimestamp() bool {
-	r := o.resolved()
-	switch r.Scheme {
-	case SchemeStandardWebhooks, SchemeSlack, SchemeStripe, SchemeMailgun, SchemeHubSpot, SchemeOpenRouter, SchemeGitLab:
-		return true
-	case SchemeTwilio:
-		return false
-	}
-	return r.TimestampHeader != "" || r.TimestampKey != "" || r.TimestampField != ""
-}
-
 // NeedsURL reports whether the scheme signs the URL the sender posts to,
 // which URL must then give.
 func (o Options) NeedsURL() bool {
