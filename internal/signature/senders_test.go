@@ -31,8 +31,8 @@ func TestTwilioURLForms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"HTTPS://user:pa%20ss@Example.COM:443/a/./b/../c d", // as configured
-		"https://user:pa%20ss@example.com/a/c%20d",           // new URL(): the default port dropped, the path resolved
-		"https://user:pa%20ss@example.com:443/a/c%20d",       // the default port added
+		"https://user:pa%20ss@example.com/a/c%20d",          // new URL(): the default port dropped, the path resolved
+		"https://user:pa%20ss@example.com:443/a/c%20d",      // the default port added
 	}, u.bases)
 	u, err = newTwilioURLs("http://example.com:8080")
 	require.NoError(t, err)
