@@ -2,7 +2,6 @@ package webhookreceiver
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,8 +62,4 @@ func (e *testEnv) request(method, target string, headers map[string]string, body
 func pathOf(target string) string {
 	path, _, _ := strings.Cut(target, "?")
 	return path
-}
-
-func describe(status int, body string) string {
-	return fmt.Sprintf("%d %s", status, body)
 }
