@@ -227,12 +227,12 @@ func TestOptionsCheck(t *testing.T) {
 		{Options{Scheme: SchemeHMAC, Algorithm: "md5"}, `"algorithm": unknown "md5": one of sha256, sha1, sha512`},
 		{Options{Scheme: SchemeHMAC, Encoding: "base32"}, `"encoding": unknown "base32": one of hex, base64`},
 		{Options{Scheme: SchemeHMAC, SignedPayload: "{timestamp}"}, `"signed_payload" must contain {body}`},
-		{Options{Scheme: SchemeHMAC, SignedPayload: "{timestamp}.{body}"}, `"timestamp_header" must name the header that carries it`},
+		{Options{Scheme: SchemeHMAC, SignedPayload: "{timestamp}.{body}"}, `"timestamp_header" or "timestamp_key" must say where it is`},
 		{Options{Scheme: SchemeHMAC, TimestampHeader: "X-Ts", SignedPayload: "{body}"}, "the timestamp would not be signed"},
 		{Options{Scheme: SchemeHMAC, Header: "bad header"}, `"header": "bad header" is not a valid header name`},
 		{Options{Scheme: SchemeHMAC, TimestampField: "a.b"}, "must be a top-level field name"},
-		{Options{Scheme: SchemeStripe, Algorithm: SHA1, Encoding: Hex}, `"algorithm", "encoding" apply to scheme hmac only; stripe fixes them`},
-		{Options{Scheme: SchemeStandardWebhooks, Header: "X"}, `"header" and "prefix" do not apply to scheme standard_webhooks`},
+		{Options{Scheme: SchemeStripe, Algorithm: SHA1, Encoding: Hex}, `"algorithm", "encoding" do not apply to scheme stripe, which fixes them`},
+		{Options{Scheme: SchemeStandardWebhooks, Header: "X"}, `"header" does not apply to scheme standard_webhooks, which fixes them (the webhook-* or svix-* headers)`},
 		{Options{Scheme: SchemeSlack, Tolerance: -time.Second}, `"tolerance" must not be negative`},
 	}
 	for _, tt := range tests {

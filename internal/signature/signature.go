@@ -2,12 +2,16 @@
 // it and the receiver verifies with it, so the two always agree on a scheme.
 //
 // The schemes:
-//   - hmac: an HMAC (SHA-256, SHA-1 or SHA-512) of the raw body, hex or
-//     base64, in one header with an optional prefix such as "sha256=".
-//     A timestamp can be signed with the body (timestamp_header and a
-//     signed_payload such as "v0:{timestamp}:{body}"), or read from the body
-//     (timestamp_field), and is then checked against the tolerance.
-//     GitHub, Shopify, Linear, Vercel and OpenRouter's event webhooks sign so.
+//   - hmac: an HMAC (SHA-256, SHA-1 or SHA-512) of a signed payload, hex or
+//     base64, in one header with an optional prefix such as "sha256=". The
+//     payload is the raw body by default; a template (signed_payload) can add
+//     a timestamp (from a header, or from the signature header itself), the
+//     URL the sender posts to, the method and other headers. The header may
+//     be a list of key=value pairs holding the timestamp and one or more
+//     signatures (Stripe's "t=...,v1=...", Paddle's "ts=...;h1=..."). A
+//     timestamp can also be read from the body (timestamp_field). Every
+//     signed time is checked against the tolerance. GitHub, Shopify, Linear,
+//     Vercel, Square, PagerDuty, Paddle, Calendly, Zoom and Twitch sign so.
 //   - hmac_sha256: hmac with SHA-256 and hex, kept under its first name.
 //   - slack: Slack's v0 scheme, X-Slack-Signature "v0=<hex>" over
 //     "v0:<X-Slack-Request-Timestamp>:<body>".
@@ -17,6 +21,11 @@
 //     (https://www.standardwebhooks.com): webhook-id, webhook-timestamp and
 //     webhook-signature "v1,<base64 HMAC-SHA256 of id.timestamp.body>", also
 //     read under Svix's svix-* header names.
+//   - ed25519 and ecdsa_p256: the hmac template verified with a public key
+//     (Discord's Ed25519, SendGrid's ECDSA P-256 with SHA-256).
+//   - twilio, hubspot, mailgun, gitlab, openrouter: what those senders do
+//     that no template says (twilio.go, hubspot.go, mailgun.go, gitlab.go,
+//     openrouter.go).
 //
 // Only hmac_sha256 and standard_webhooks can sign (Signer); every scheme
 // verifies (Verifier). Signatures always cover the uncompressed body:
@@ -37,7 +46,7 @@ import (
 type Scheme string
 
 const (
-	// SchemeHMAC is an HMAC of the body in a single header.
+	// SchemeHMAC is an HMAC of a signed payload in a single header.
 	SchemeHMAC Scheme = "hmac"
 	// SchemeHMACSHA256 is a hex HMAC-SHA256 of the body in a single header.
 	SchemeHMACSHA256 Scheme = "hmac_sha256"
@@ -47,6 +56,22 @@ const (
 	SchemeStripe Scheme = "stripe"
 	// SchemeSlack is Slack's v0 request signing.
 	SchemeSlack Scheme = "slack"
+	// SchemeEd25519 is an Ed25519 signature of a signed payload.
+	SchemeEd25519 Scheme = "ed25519"
+	// SchemeECDSAP256 is an ECDSA P-256 signature of the SHA-256 of a
+	// signed payload, DER-encoded.
+	SchemeECDSAP256 Scheme = "ecdsa_p256"
+	// SchemeTwilio is Twilio's X-Twilio-Signature over the URL and the form
+	// parameters (or the body's SHA-256 in the URL).
+	SchemeTwilio Scheme = "twilio"
+	// SchemeHubSpot is HubSpot's X-HubSpot-Signature-v3, or v1 and v2.
+	SchemeHubSpot Scheme = "hubspot"
+	// SchemeMailgun is Mailgun's signature inside the body.
+	SchemeMailgun Scheme = "mailgun"
+	// SchemeGitLab is GitLab's X-Gitlab-Token, or its signing token.
+	SchemeGitLab Scheme = "gitlab"
+	// SchemeOpenRouter is X-OpenRouter-Signature in either of its forms.
+	SchemeOpenRouter Scheme = "openrouter"
 )
 
 // Header names of the Standard Webhooks scheme, and Svix's names for them.
@@ -59,16 +84,19 @@ const (
 	HeaderSvixSignature    = "svix-signature"
 )
 
-// Headers of Stripe and Slack.
+// Headers of the senders whose schemes fix them.
 const (
 	HeaderStripeSignature       = "Stripe-Signature"
 	HeaderSlackSignature        = "X-Slack-Signature"
 	HeaderSlackRequestTimestamp = "X-Slack-Request-Timestamp"
+	HeaderOpenRouterSignature   = "X-OpenRouter-Signature"
+	HeaderTwilioSignature       = "X-Twilio-Signature"
+	HeaderGitLabToken           = "X-Gitlab-Token"
 )
 
 const (
-	// DefaultHMACHeader is the header that carries an hmac signature when
-	// none is configured.
+	// DefaultHMACHeader is the header that carries a signature when none is
+	// configured.
 	DefaultHMACHeader = "X-Webhook-Signature"
 	// DefaultTolerance is how far a signed timestamp may be from the
 	// receiver's clock: the value the Standard Webhooks libraries, Stripe's
@@ -78,7 +106,8 @@ const (
 	secretPrefix = "whsec_"
 )
 
-// Errors returned by Verify. They never contain a secret or a signature.
+// Errors returned by Verify. They never contain a secret or a signature;
+// the errors Verify returns wrap one of them and say what was wrong where.
 var (
 	ErrMissingSignature   = errors.New("signature header is missing")
 	ErrMalformedSignature = errors.New("signature header is malformed")
@@ -88,25 +117,44 @@ var (
 	ErrStaleTimestamp     = errors.New("signed timestamp is outside the allowed tolerance (replayed or clock skew)")
 )
 
-// timestampError names where a bad timestamp was (a header or a body field)
-// and is one of ErrInvalidTimestamp and ErrStaleTimestamp.
-type timestampError struct {
+// detailError is one of the errors above with a message that says what and
+// where.
+type detailError struct {
 	kind error
 	msg  string
 }
 
-func (e *timestampError) Error() string { return e.msg }
-func (e *timestampError) Unwrap() error { return e.kind }
+func (e *detailError) Error() string { return e.msg }
+func (e *detailError) Unwrap() error { return e.kind }
 
 func invalidTimestamp(where, unit string) error {
-	return &timestampError{ErrInvalidTimestamp, where + " is not a Unix time in " + unit}
+	return &detailError{ErrInvalidTimestamp, where + " is not " + unit}
 }
 
 func staleTimestamp(where string) error {
-	return &timestampError{ErrStaleTimestamp, where + " is outside the allowed tolerance (replayed or clock skew)"}
+	return &detailError{ErrStaleTimestamp, where + " is outside the allowed tolerance (replayed or clock skew)"}
 }
 
-var schemes = []Scheme{SchemeHMAC, SchemeHMACSHA256, SchemeSlack, SchemeStripe, SchemeStandardWebhooks}
+// missingHeader: the header that carries the signature, or a part of it, is
+// absent or empty.
+func missingHeader(name string) error {
+	return &detailError{ErrMissingSignature, ErrMissingSignature.Error() + ": " + name}
+}
+
+// malformed: the signature is there but cannot be read; why says how.
+func malformed(name, why string) error {
+	return &detailError{ErrMalformedSignature, ErrMalformedSignature.Error() + ": " + name + " " + why}
+}
+
+// mismatch: a well-formed signature that no key produces.
+func mismatch(what string) error {
+	return &detailError{ErrSignatureMismatch, what}
+}
+
+var schemes = []Scheme{
+	SchemeHMAC, SchemeHMACSHA256, SchemeSlack, SchemeStripe, SchemeStandardWebhooks,
+	SchemeEd25519, SchemeECDSAP256, SchemeTwilio, SchemeHubSpot, SchemeMailgun, SchemeGitLab, SchemeOpenRouter,
+}
 
 // Check reports whether s names a scheme a Signer supports. It is not named
 // Validate so that the collector's recursive config validation does not
@@ -139,6 +187,12 @@ func (s Scheme) CheckVerify() error {
 	return fmt.Errorf("unknown scheme %q: one of %s", string(s), strings.Join(names, ", "))
 }
 
+// UsesPublicKeys reports whether the scheme verifies with public keys
+// rather than shared secrets.
+func (s Scheme) UsesPublicKeys() bool {
+	return s == SchemeEd25519 || s == SchemeECDSAP256
+}
+
 // DecodeSecret turns a configured secret into HMAC key bytes. Secrets are
 // used as their text, Stripe's whsec_ secrets included; standard_webhooks
 // secrets are base64, with an optional "whsec_" prefix, as the Standard
@@ -160,50 +214,169 @@ func DecodeSecret(scheme Scheme, secret string) ([]byte, error) {
 	return key, nil
 }
 
-// Verifier checks signatures of received bodies.
+// Keys are what a Verifier checks signatures with: shared secrets, or the
+// public keys of the asymmetric schemes.
+type Keys struct {
+	Secrets    []string
+	PublicKeys []string
+}
+
+// Check reports what is wrong with keys for scheme, each error naming the
+// list and the index ("secrets[1]: ...").
+func (k Keys) Check(scheme Scheme) []error {
+	var errs []error
+	if scheme.UsesPublicKeys() {
+		if len(k.Secrets) > 0 {
+			errs = append(errs, fmt.Errorf(`"secrets" do not apply to scheme %s, which verifies with "public_keys"`, scheme))
+		}
+		if len(k.PublicKeys) == 0 {
+			errs = append(errs, errors.New(`"public_keys" must list at least one public key`))
+		}
+		for i, pk := range k.PublicKeys {
+			if _, err := parsePublicKey(scheme, pk); err != nil {
+				errs = append(errs, fmt.Errorf(`"public_keys[%d]": %w`, i, err))
+			}
+		}
+		return errs
+	}
+	if len(k.PublicKeys) > 0 {
+		errs = append(errs, fmt.Errorf(`"public_keys" apply to schemes ed25519 and ecdsa_p256 only; scheme %s verifies with "secrets"`, scheme))
+	}
+	if len(k.Secrets) == 0 {
+		errs = append(errs, errors.New(`"secrets" must list at least one secret`))
+	}
+	for i, s := range k.Secrets {
+		if _, err := DecodeSecret(scheme, s); err != nil {
+			errs = append(errs, fmt.Errorf(`"secrets[%d]": %w`, i, err))
+		}
+		if scheme == SchemeGitLab {
+			if _, _, err := gitlabSigningKey(s); err != nil {
+				errs = append(errs, fmt.Errorf(`"secrets[%d]": %w`, i, err))
+			}
+		}
+	}
+	return errs
+}
+
+// Request is what a Verifier reads of a request: the method and the query
+// string for the schemes that sign the URL, the headers and the raw body.
+type Request struct {
+	Method string
+	// Query is the raw query string as received, without "?".
+	Query  string
+	Header http.Header
+	Body   []byte
+}
+
+// Verifier checks signatures of received requests.
 type Verifier struct {
 	opts Options
 	keys [][]byte
-	// hmac, once resolved, for the hmac-based schemes.
-	hmac hmacForm
+	pub  []publicKey
+	// form is the signed payload, for the schemes that take a template.
+	form form
+	// twilio holds the URL variants Twilio's SDKs try.
+	twilio *twilioURLs
+	// signing are GitLab's signing tokens, decoded.
+	signing [][]byte
+	// timed and plain are the two forms of the openrouter scheme.
+	timed, plain *Verifier
 }
 
 // NewVerifier returns a Verifier for opts that accepts a body signed with
 // any of secrets, so that secrets can be rotated without downtime.
 func NewVerifier(opts Options, secrets []string) (*Verifier, error) {
+	return New(opts, Keys{Secrets: secrets})
+}
+
+// New returns a Verifier for opts that accepts a signature made with any of
+// keys.
+func New(opts Options, keys Keys) (*Verifier, error) {
 	if err := opts.Check(); err != nil {
 		return nil, err
 	}
-	if len(secrets) == 0 {
+	if opts.Scheme.UsesPublicKeys() {
+		if len(keys.PublicKeys) == 0 {
+			return nil, errors.New("at least one public key is required")
+		}
+	} else if len(keys.Secrets) == 0 {
 		return nil, errors.New("at least one secret is required")
 	}
+	if errs := keys.Check(opts.Scheme); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	v := &Verifier{opts: opts.resolved()}
-	for i, s := range secrets {
+	if v.opts.URL == "" && opts.NeedsURL() {
+		return nil, fmt.Errorf("scheme %s signs the URL the sender posts to: the URL is required", opts.Scheme)
+	}
+	for i, s := range keys.Secrets {
 		key, err := DecodeSecret(opts.Scheme, s)
 		if err != nil {
 			return nil, fmt.Errorf("secrets[%d]: %w", i, err)
 		}
 		v.keys = append(v.keys, key)
 	}
-	v.hmac = newHMACForm(v.opts)
+	for _, s := range keys.PublicKeys {
+		pk, _ := parsePublicKey(opts.Scheme, s)
+		v.pub = append(v.pub, pk)
+	}
+	var err error
+	if v.form, err = newForm(v.opts); err != nil {
+		return nil, err
+	}
+	switch v.opts.Scheme {
+	case SchemeTwilio:
+		if v.twilio, err = newTwilioURLs(v.opts.URL); err != nil {
+			return nil, err
+		}
+	case SchemeGitLab:
+		for _, s := range keys.Secrets {
+			if key, ok, _ := gitlabSigningKey(s); ok {
+				v.signing = append(v.signing, key)
+			}
+		}
+	case SchemeOpenRouter:
+		timed, plain := openRouterForms(v.opts)
+		v.timed = &Verifier{opts: timed, keys: v.keys}
+		v.plain = &Verifier{opts: plain, keys: v.keys}
+		v.timed.form, _ = newForm(timed)
+		v.plain.form, _ = newForm(plain)
+	}
 	return v, nil
 }
 
-// Verify checks the signature headers in h against the raw body. now is the
-// receiver's clock, for the replay window of the schemes that sign a time.
+// Verify checks the signature headers in h against the raw body of a POST
+// without a query string. now is the receiver's clock, for the replay
+// window of the schemes that sign a time.
 func (v *Verifier) Verify(h http.Header, body []byte, now time.Time) error {
+	return v.VerifyRequest(Request{Method: http.MethodPost, Header: h, Body: body}, now)
+}
+
+// VerifyRequest checks the signature of r.
+func (v *Verifier) VerifyRequest(r Request, now time.Time) error {
 	switch v.opts.Scheme {
 	case SchemeStandardWebhooks:
-		return v.verifyStandard(h, body, now)
-	case SchemeStripe:
-		return v.verifyStripe(h, body, now)
+		return v.verifyStandard(r.Header, r.Body, now, v.keys)
+	case SchemeTwilio:
+		return v.verifyTwilio(r)
+	case SchemeHubSpot:
+		return v.verifyHubSpot(r, now)
+	case SchemeMailgun:
+		return v.verifyMailgun(r, now)
+	case SchemeGitLab:
+		return v.verifyGitLab(r, now)
+	case SchemeOpenRouter:
+		return v.verifyOpenRouter(r, now)
 	default:
-		return v.verifyHMAC(h, body, now)
+		return v.verifyForm(r, now)
 	}
 }
 
 // within reports whether the signed time t is within the tolerance of now.
 func (v *Verifier) within(t, now time.Time) bool {
+	if v.opts.NoReplayWindow {
+		return true
+	}
 	d := now.Sub(t)
 	return d <= v.opts.Tolerance && d >= -v.opts.Tolerance
 }

@@ -197,7 +197,7 @@ func TestNewVerifierAndSignerErrors(t *testing.T) {
 	_, err = NewVerifier(Options{Scheme: SchemeHMACSHA256}, nil)
 	assert.ErrorContains(t, err, "at least one secret")
 	_, err = NewVerifier(Options{Scheme: SchemeStandardWebhooks}, []string{"whsec_***"})
-	assert.ErrorContains(t, err, "secrets[0]: standard_webhooks secret must be base64")
+	assert.ErrorContains(t, err, `"secrets[0]": standard_webhooks secret must be base64`)
 	_, err = NewSigner("", "", "", "x")
 	assert.ErrorContains(t, err, "scheme is required")
 	_, err = NewSigner(SchemeHMACSHA256, "", "", "")

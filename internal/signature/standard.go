@@ -22,14 +22,15 @@ func standardHeaders(h http.Header) (id, ts, sigs, tsName string) {
 	return id, ts, sigs, HeaderWebhookTimestamp
 }
 
-func (v *Verifier) verifyStandard(h http.Header, body []byte, now time.Time) error {
+// verifyStandard checks a Standard Webhooks signature with keys.
+func (v *Verifier) verifyStandard(h http.Header, body []byte, now time.Time, keys [][]byte) error {
 	id, ts, sigs, tsName := standardHeaders(h)
 	if id == "" || ts == "" || sigs == "" {
 		return ErrMissingHeaders
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return invalidTimestamp(tsName, "seconds")
+		return invalidTimestamp(tsName, "a Unix time in seconds")
 	}
 	if !v.within(time.Unix(sec, 0), now) {
 		return staleTimestamp(tsName)
@@ -38,7 +39,7 @@ func (v *Verifier) verifyStandard(h http.Header, body []byte, now time.Time) err
 	// Room for any base64 text of the expected length, which without
 	// padding can decode to one byte more than a SHA-256.
 	var got [sha256.Size + 3]byte
-	for _, key := range v.keys {
+	for _, key := range keys {
 		expected := standardMAC(key, id, ts, body).Sum(want[:0])
 		for sig := range strings.FieldsSeq(sigs) {
 			version, b64, ok := strings.Cut(sig, ",")

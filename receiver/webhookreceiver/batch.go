@@ -63,7 +63,35 @@ func encodingOf(format bodyFormat) otlp.Encoding {
 // still tells how many spans the decoder had begun to read (Rejected).
 func decodeOTLPTraces(r *webhookReceiver, _ *route, req *request) (*batch, error) {
 	td, res, err := otlp.DecodeTraces(encodingOf(req.format), req.body, r.cfg.Lenient)
+	if err == nil && isConnectionTest(td) {
+		// Answered as a test connection, and not forwarded.
+		return &batch{signal: pipeline.SignalTraces, traces: ptrace.NewTraces(), tests: 1}, nil
+	}
 	return &batch{signal: pipeline.SignalTraces, traces: td, Result: res}, err
+}
+
+// connectionTestSpan is the name of the one span OpenRouter's Broadcast
+// sends when a destination's Test Connection is clicked, in place of the
+// empty payload its documentation describes.
+const connectionTestSpan = "openrouter-connection-test"
+
+// isConnectionTest reports whether td is OpenRouter's test span: the only
+// span, named connectionTestSpan, with no attributes.
+func isConnectionTest(td ptrace.Traces) bool {
+	if td.SpanCount() != 1 {
+		return false
+	}
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		sss := rss.At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			if spans := sss.At(j).Spans(); spans.Len() == 1 {
+				span := spans.At(0)
+				return span.Name() == connectionTestSpan && span.Attributes().Len() == 0
+			}
+		}
+	}
+	return false
 }
 
 func decodeOTLPLogs(r *webhookReceiver, _ *route, req *request) (*batch, error) {
@@ -83,7 +111,7 @@ func (r *webhookReceiver) refuseDecode(ctx context.Context, rt *route, format bo
 }
 
 func decodeOpenRouterEvents(_ *webhookReceiver, _ *route, req *request) (*batch, error) {
-	ev, err := openrouterevents.Decode(req.body, req.arrival)
+	ev, err := openrouterevents.DecodeKeyed(req.body, req.arrival, req.header.Get(openrouterevents.HeaderIdempotencyKey))
 	if err != nil {
 		return nil, err
 	}

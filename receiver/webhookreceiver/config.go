@@ -144,7 +144,7 @@ func (cfg *Config) Validate() error {
 		if !strings.HasPrefix(s.cfg.Path, "/") {
 			errs = append(errs, fmt.Errorf("%s: \"path\" must start with \"/\"", s.key))
 		}
-		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources, hmacDefaults(senderSpecs[s.key].header))...)
+		errs = append(errs, validateAuth(s.key+": ", s.cfg.RequiredHeaders, s.cfg.Signature.Get(), s.cfg.AllowedSources, senderDefaults(s.key, senderSpecs[s.key].header))...)
 	}
 	errs = append(errs, cfg.validateWebhooks()...)
 	errs = append(errs, cfg.validateLiteLLM()...)

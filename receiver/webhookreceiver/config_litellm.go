@@ -3,6 +3,8 @@ package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/re
 import (
 	"errors"
 	"strings"
+
+	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
 const (
@@ -30,7 +32,7 @@ var errLiteLLMAlertsPath = errors.New(`litellm: "alerts_path" must start with "/
 
 func defaultLiteLLMConfig() LiteLLMConfig {
 	return LiteLLMConfig{
-		SenderConfig: defaultSenderConfig(defaultLiteLLMPath),
+		SenderConfig: defaultSenderConfig(defaultLiteLLMPath, signature.SchemeHMACSHA256),
 		AlertsPath:   defaultLiteLLMAlertsPath,
 	}
 }

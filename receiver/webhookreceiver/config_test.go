@@ -110,7 +110,7 @@ func TestLoadConfig(t *testing.T) {
 				c.OpenRouterEvents = configoptional.Some(SenderConfig{
 					Path: "/openrouter/events",
 					Signature: configoptional.Some(SignatureConfig{
-						Scheme:    signature.SchemeHMACSHA256,
+						Scheme:    signature.SchemeOpenRouter,
 						Secrets:   []configopaque.String{"openrouter-secret"},
 						Tolerance: signature.DefaultTolerance,
 					}),
@@ -153,7 +153,8 @@ func TestDefaultConfig(t *testing.T) {
 	// What a section is when only named.
 	named := createDefaultConfig().(*Config)
 	assert.Equal(t, "/openrouter/events", named.OpenRouterEvents.GetOrInsertDefault().Path)
-	assert.Equal(t, signature.SchemeHMACSHA256, named.OpenRouterEvents.Get().Signature.GetOrInsertDefault().Scheme)
+	assert.Equal(t, signature.SchemeOpenRouter, named.OpenRouterEvents.Get().Signature.GetOrInsertDefault().Scheme, "either form of X-OpenRouter-Signature")
+	assert.Equal(t, signature.SchemeHMACSHA256, named.Helicone.GetOrInsertDefault().Signature.GetOrInsertDefault().Scheme)
 	assert.Equal(t, "/helicone", named.Helicone.GetOrInsertDefault().Path)
 	assert.Equal(t, "/health", cfg.HealthPath)
 	assert.True(t, cfg.Lenient)
@@ -268,7 +269,7 @@ func TestValidate(t *testing.T) {
 			modify: func(c *Config) {
 				c.Signature = configoptional.Some(SignatureConfig{Scheme: signature.SchemeStandardWebhooks, Header: "X-Sig", Secrets: []configopaque.String{"whsec_c2VjcmV0"}})
 			},
-			errs: []string{`signature: "header" and "prefix" do not apply to scheme standard_webhooks`},
+			errs: []string{`signature: "header" does not apply to scheme standard_webhooks`},
 		},
 		{
 			name: "bad signature header",

@@ -35,19 +35,19 @@ func createDefaultConfig() component.Config {
 		Lenient:          true,
 		Signature:        configoptional.Default(SignatureConfig{Tolerance: signature.DefaultTolerance}),
 		Dedup:            configoptional.Some(dedup.NewDefaultConfig()),
-		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath)),
-		Helicone:         configoptional.Default(defaultSenderConfig(defaultHeliconePath)),
+		OpenRouterEvents: configoptional.Default(defaultSenderConfig(defaultOpenRouterEventsPath, signature.SchemeOpenRouter)),
+		Helicone:         configoptional.Default(defaultSenderConfig(defaultHeliconePath, signature.SchemeHMACSHA256)),
 		LiteLLM:          configoptional.Default(defaultLiteLLMConfig()),
 	}
 }
 
 // defaultSenderConfig is a sender section as it is when only named: its
-// path, and an hmac_sha256 signature once secrets are given.
-func defaultSenderConfig(path string) SenderConfig {
+// path, and a signature of scheme once secrets are given.
+func defaultSenderConfig(path string, scheme signature.Scheme) SenderConfig {
 	return SenderConfig{
 		Path: path,
 		Signature: configoptional.Default(SignatureConfig{
-			Scheme:    signature.SchemeHMACSHA256,
+			Scheme:    scheme,
 			Tolerance: signature.DefaultTolerance,
 		}),
 	}

@@ -51,6 +51,9 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 			rt.path, rt.signal, r.settings.ID, rt.signal))
 		return
 	}
+	if r.answerChallenge(ctx, w, req, rt) {
+		return
+	}
 	if req.Method != http.MethodPost && req.Method != http.MethodPut {
 		w.Header().Set("Allow", allowPost)
 		writeError(w, answer, http.StatusMethodNotAllowed, "method "+req.Method+" is not allowed: use POST or PUT")
@@ -80,8 +83,8 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 	defer putBuffer(buf)
 	body := buf.Bytes()
 
-	if v := rt.auth.verifier; v != nil {
-		if err := v.Verify(req.Header, body, time.Now()); err != nil {
+	if rt.auth.verifier != nil {
+		if err := rt.auth.verify(req, body); err != nil {
 			r.authFailed(ctx, rt, authReason(err))
 			writeError(w, answer, http.StatusUnauthorized, "signature verification failed: "+err.Error())
 			return
@@ -130,7 +133,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		if rt.otlp {
 			writeSuccess(w, answer, rt.signal, 0, "")
 		} else {
-			writeCounts(w, 0, b.count())
+			writeRouteCounts(w, rt, 0, b.count())
 		}
 		return
 	case res.busy != "":
@@ -219,7 +222,7 @@ func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format
 		writeSuccess(w, format, rt.signal, b.Rejected, b.RejectMessage)
 		return
 	}
-	writeCounts(w, b.count(), duplicates)
+	writeRouteCounts(w, rt, b.count(), duplicates)
 }
 
 // writeCounts answers a sender that does not speak OTLP with how many items

@@ -52,6 +52,13 @@ func startBoth(t *testing.T, modify func(*Config)) *testEnv {
 // where next is nil), as the collector does: every create call before Start.
 func startPipelines(t *testing.T, modify func(*Config), nextTraces consumer.Traces, nextLogs consumer.Logs, traces, logs bool) *testEnv {
 	t.Helper()
+	return startPipelinesWith(t, modify, nil, nextTraces, nextLogs, traces, logs)
+}
+
+// startPipelinesWith is startPipelines with hook run on the receiver once
+// created, before it starts.
+func startPipelinesWith(t *testing.T, modify func(*Config), hook func(*webhookReceiver), nextTraces consumer.Traces, nextLogs consumer.Logs, traces, logs bool) *testEnv {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ServerConfig.NetAddr.Endpoint = "localhost:0"
 	if modify != nil {
@@ -79,6 +86,9 @@ func startPipelines(t *testing.T, modify func(*Config), nextTraces consumer.Trac
 		r, err := NewFactory().CreateLogs(context.Background(), set, cfg, nextLogs)
 		require.NoError(t, err)
 		components = append(components, r)
+	}
+	if hook != nil {
+		hook(components[0].(*sharedReceiver).webhookReceiver)
 	}
 	for _, c := range components {
 		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))

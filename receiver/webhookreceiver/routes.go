@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/pipeline"
@@ -76,7 +77,7 @@ func buildRoutes(cfg *Config) (map[string]*route, error) {
 	}
 	for _, sc := range cfg.senders() {
 		spec := senderSpecs[sc.key]
-		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), sc.cfg.AllowedSources, hmacDefaults(spec.header))
+		a, err := newAuth(sc.cfg.RequiredHeaders, sc.cfg.Signature.Get(), sc.cfg.AllowedSources, senderDefaults(sc.key, spec.header))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.key, err)
 		}
@@ -148,6 +149,15 @@ type auth struct {
 	sources  prefixList
 	required []requiredHeader
 	verifier *signature.Verifier
+	// now is the clock of the signed timestamps' replay window.
+	now func() time.Time
+}
+
+// verify checks the signature of a request whose body was read.
+func (a *auth) verify(req *http.Request, body []byte) error {
+	return a.verifier.VerifyRequest(signature.Request{
+		Method: req.Method, Query: req.URL.RawQuery, Header: req.Header, Body: body,
+	}, a.now())
 }
 
 // requiredHeader keeps the SHA-256 of the expected value: comparing digests
@@ -164,7 +174,7 @@ func newAuth(required map[string]configopaque.String, sig *SignatureConfig, sour
 	if err != nil {
 		return nil, err
 	}
-	a := &auth{sources: list}
+	a := &auth{sources: list, now: time.Now}
 	for name, value := range required {
 		a.required = append(a.required, requiredHeader{
 			name: http.CanonicalHeaderKey(name),

@@ -55,7 +55,7 @@ func TestSignatureConfigValidation(t *testing.T) {
 	}{
 		{"hmac algorithm", SignatureConfig{Scheme: signature.SchemeHMAC, Algorithm: "md5", Secrets: []configopaque.String{"k"}}, `signature: "algorithm": unknown "md5"`},
 		{"hmac encoding", SignatureConfig{Scheme: signature.SchemeHMAC, Encoding: "base32", Secrets: []configopaque.String{"k"}}, `signature: "encoding": unknown "base32"`},
-		{"stripe takes no algorithm", SignatureConfig{Scheme: signature.SchemeStripe, Algorithm: signature.SHA1, Secrets: []configopaque.String{"whsec_x"}}, `signature: "algorithm" apply to scheme hmac only; stripe fixes them`},
+		{"stripe takes no algorithm", SignatureConfig{Scheme: signature.SchemeStripe, Algorithm: signature.SHA1, Secrets: []configopaque.String{"whsec_x"}}, `signature: "algorithm" does not apply to scheme stripe, which fixes them`},
 		{"signed payload without the body", SignatureConfig{Scheme: signature.SchemeHMAC, TimestampHeader: "X-Ts", SignedPayload: "{timestamp}", Secrets: []configopaque.String{"k"}}, `signature: "signed_payload" must contain {body}`},
 		{"unknown scheme", SignatureConfig{Scheme: "rsa", Secrets: []configopaque.String{"k"}}, `signature: "scheme": unknown scheme "rsa": one of hmac, hmac_sha256, slack, stripe, standard_webhooks`},
 	}

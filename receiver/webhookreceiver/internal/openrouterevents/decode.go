@@ -36,6 +36,10 @@ const (
 	// TypeTest is the event OpenRouter sends when an endpoint is
 	// registered; it is answered, not forwarded.
 	TypeTest = "webhook.test"
+
+	// HeaderIdempotencyKey is sent with OpenRouter's signed callbacks,
+	// whose events have no id of their own: "<job id>-<status>".
+	HeaderIdempotencyKey = "X-OpenRouter-Idempotency-Key"
 )
 
 // maxDepth bounds the nesting of an event, well above what events carry.
@@ -56,6 +60,14 @@ type Events struct {
 // `events[2].created_at: not an RFC 3339 time`; nothing is returned then,
 // so a delivery is forwarded whole or not at all.
 func Decode(body []byte, arrival time.Time) (Events, error) {
+	return DecodeKeyed(body, arrival, "")
+}
+
+// DecodeKeyed is Decode for a delivery that came with an idempotency key
+// (HeaderIdempotencyKey): an event without an id of its own, as OpenRouter's
+// signed callbacks are, takes the key as its id (the key and "#<index>" in
+// an array).
+func DecodeKeyed(body []byte, arrival time.Time, key string) (Events, error) {
 	trimmed := bytes.TrimSpace(body)
 	single := len(trimmed) > 0 && trimmed[0] == '{'
 	if !single && (len(trimmed) == 0 || trimmed[0] != '[') {
@@ -76,12 +88,12 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 	sl.Scope().SetName(ScopeName)
 	observed := pcommon.NewTimestampFromTime(arrival)
 	// one reads the event at r, named where, into its record.
-	one := func(where string) error {
+	one := func(where, key string) error {
 		if kind := r.Peek(); kind != jsontok.Object {
 			return fmt.Errorf("%s: expected an event object, got %s", where, kind.Article())
 		}
 		begin := r.Pos()
-		ev, err := readEvent(&r, where)
+		ev, err := readEvent(&r, where, key)
 		if err != nil {
 			return err
 		}
@@ -96,7 +108,7 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 		return nil
 	}
 	if single {
-		if err := one("event"); err != nil {
+		if err := one("event", key); err != nil {
 			return Events{}, err
 		}
 		return out, nil
@@ -104,7 +116,11 @@ func Decode(body []byte, arrival time.Time) (Events, error) {
 	r.BeginArray()
 	i := 0
 	for ok := r.FirstElem(); ok; ok = r.NextElem() {
-		if err := one("events[" + strconv.Itoa(i) + "]"); err != nil {
+		elemKey := key
+		if key != "" {
+			elemKey = key + "#" + strconv.Itoa(i)
+		}
+		if err := one("events["+strconv.Itoa(i)+"]", elemKey); err != nil {
 			return Events{}, err
 		}
 		i++

@@ -162,3 +162,41 @@ func TestErrorsNameTheEventAndField(t *testing.T) {
 		})
 	}
 }
+
+// OpenRouter's signed callbacks have no event id: the delivery's
+// X-OpenRouter-Idempotency-Key stands for it, and for each event of an
+// array with its index; an event's own id wins.
+func TestDecodeKeyed(t *testing.T) {
+	callback := `{"type":"video.generation.failed","created_at":"2026-04-24T12:00:00.000Z","data":{"id":"abc123","status":"failed","error":"Content policy violation"}}`
+	ev, err := DecodeKeyed([]byte(callback), arrival, "abc123-failed")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"abc123-failed"}, ev.IDs)
+	lr := ev.Logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	assert.Equal(t, plog.SeverityNumberError, lr.SeverityNumber())
+	assert.Equal(t, "ERROR", lr.SeverityText())
+	v, ok := lr.Attributes().Get(AttrDataPrefix + "error")
+	require.True(t, ok)
+	assert.Equal(t, "Content policy violation", v.Str())
+
+	ev, err = DecodeKeyed([]byte(`[`+callback+`,`+eventJSON("key.created", `{}`)+`]`), arrival, "k")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"k#0", "evt_1"}, ev.IDs)
+
+	_, err = Decode([]byte(callback), arrival)
+	assert.ErrorContains(t, err, "event.id: missing")
+}
+
+func TestSeverityOfCallbacks(t *testing.T) {
+	for typ, want := range map[string]plog.SeverityNumber{
+		"video.generation.completed": plog.SeverityNumberInfo,
+		"video.generation.failed":    plog.SeverityNumberError,
+		"video.generation.cancelled": plog.SeverityNumberWarn,
+		"video.generation.expired":   plog.SeverityNumberWarn,
+		"credit.low_balance":         plog.SeverityNumberWarn,
+		"key.created":                plog.SeverityNumberInfo,
+	} {
+		assert.Equal(t, want, Severity(typ, "", false), typ)
+	}
+	assert.Equal(t, plog.SeverityNumberWarn, Severity(StatusChangeType, "degraded", true))
+	assert.Equal(t, plog.SeverityNumberInfo, Severity(StatusChangeType, "Operational", true))
+}

@@ -20,8 +20,9 @@ type event struct {
 }
 
 // readEvent reads and checks the event object at r, which the tokenizer
-// has checked is JSON; where names it in errors.
-func readEvent(r *jsontok.Reader, where string) (*event, error) {
+// has checked is JSON; where names it in errors. key, when set, is the id of
+// an event that has none.
+func readEvent(r *jsontok.Reader, where, key string) (*event, error) {
 	ev := &event{attrs: pcommon.NewMap()}
 	var createdText string
 	var hasID, hasType, hasCreated bool
@@ -53,9 +54,12 @@ func readEvent(r *jsontok.Reader, where string) (*event, error) {
 			}
 		}
 	}
+	if (!hasID || ev.id == "") && key != "" {
+		ev.id, hasID = key, true
+	}
 	switch {
 	case !hasID || ev.id == "":
-		return nil, fmt.Errorf("%s.id: missing: every event needs its id", where)
+		return nil, fmt.Errorf("%s.id: missing: every event needs its id (or the delivery its %s header)", where, HeaderIdempotencyKey)
 	case !hasType || ev.typ == "":
 		return nil, fmt.Errorf("%s.type: missing: every event needs its type", where)
 	case !hasCreated:
@@ -114,10 +118,14 @@ func shorten(s string) string {
 func (ev *event) fill(lr plog.LogRecord, raw []byte) {
 	lr.SetEventName(ev.typ)
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(ev.created))
-	if severityOf(ev.typ, ev.attrs) == plog.SeverityNumberWarn {
-		lr.SetSeverityNumber(plog.SeverityNumberWarn)
+	switch n := severityOf(ev.typ, ev.attrs); n {
+	case plog.SeverityNumberError:
+		lr.SetSeverityNumber(n)
+		lr.SetSeverityText("ERROR")
+	case plog.SeverityNumberWarn:
+		lr.SetSeverityNumber(n)
 		lr.SetSeverityText("WARN")
-	} else {
+	default:
 		lr.SetSeverityNumber(plog.SeverityNumberInfo)
 		lr.SetSeverityText("INFO")
 	}
@@ -150,14 +158,27 @@ var healthyStatuses = map[string]bool{
 const StatusChangeType = "model.status_change"
 
 func severityOf(typ string, attrs pcommon.Map) plog.SeverityNumber {
-	if warnTypes[typ] {
-		return plog.SeverityNumberWarn
+	status, ok := attrs.Get(AttrDataPrefix + "new_status")
+	var text string
+	if ok {
+		text = status.AsString()
 	}
-	if typ == StatusChangeType {
-		status, ok := attrs.Get(AttrDataPrefix + "new_status")
-		if !ok || !healthyStatuses[strings.ToLower(strings.TrimSpace(status.AsString()))] {
-			return plog.SeverityNumberWarn
-		}
+	return Severity(typ, text, ok)
+}
+
+// Severity is the severity of an event of type typ: ERROR for a failed job
+// (video.generation.failed), WARN for a cancelled or expired one, for the
+// events that announce something to act on, and for a model status change
+// to a status that is not healthy (newStatus, when the event has one);
+// INFO otherwise.
+func Severity(typ, newStatus string, hasStatus bool) plog.SeverityNumber {
+	switch {
+	case strings.HasSuffix(typ, ".failed"):
+		return plog.SeverityNumberError
+	case strings.HasSuffix(typ, ".cancelled"), strings.HasSuffix(typ, ".expired"), warnTypes[typ]:
+		return plog.SeverityNumberWarn
+	case typ == StatusChangeType && (!hasStatus || !healthyStatuses[strings.ToLower(strings.TrimSpace(newStatus))]):
+		return plog.SeverityNumberWarn
 	}
 	return plog.SeverityNumberInfo
 }

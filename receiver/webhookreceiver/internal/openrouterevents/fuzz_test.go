@@ -16,8 +16,21 @@ import (
 // id, type and time, and encodable by the pipeline.
 func FuzzDecode(f *testing.F) {
 	harness.SeedCorpus(f, filepath.Join("..", "..", "..", "..", "testdata", "openrouter_events", "*.json"))
+	f.Add([]byte(`{"type":"video.generation.failed","created_at":"2026-04-24T12:00:00.000Z","data":{"id":"abc123","status":"failed","generation_id":null,"error":"x"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// A delivery with OpenRouter's idempotency key decodes what one
+		// without does, and more: events without an id take the key.
+		keyed, keyedErr := DecodeKeyed(body, arrival, "job-failed")
 		ev, err := Decode(body, arrival)
+		if err == nil {
+			require.NoError(t, keyedErr)
+			require.Equal(t, ev.IDs, keyed.IDs)
+		}
+		if keyedErr == nil {
+			for _, id := range keyed.IDs {
+				require.NotEmpty(t, id)
+			}
+		}
 		if err != nil {
 			require.NotEmpty(t, err.Error())
 			return

@@ -121,7 +121,7 @@ func refReadEvent(raw json.RawMessage, where string) (*event, error) {
 	}
 	switch {
 	case !hasID || ev.id == "":
-		return nil, fmt.Errorf("%s.id: missing: every event needs its id", where)
+		return nil, fmt.Errorf("%s.id: missing: every event needs its id (or the delivery its %s header)", where, HeaderIdempotencyKey)
 	case !hasType || ev.typ == "":
 		return nil, fmt.Errorf("%s.type: missing: every event needs its type", where)
 	case !hasCreated:

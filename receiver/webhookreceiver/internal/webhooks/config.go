@@ -4,9 +4,9 @@
 // The way in is Mapping.Decode: the body, headers and content type of one
 // delivery in; one log record per event, each event's id, and what to answer
 // instead of forwarding (Slack's url_verification challenge, GitHub's ping)
-// out. A route is a Config: a preset (github, stripe, slack, shopify,
-// linear, standard_webhooks) says where its sender keeps the event's id,
-// name and time, and the route's own keys override it.
+// out. A route is a Config: a preset (presets.go) says how its sender signs
+// and where it keeps the event's id, name and time, and answers its
+// handshakes (handshakes.go); the route's own keys override it.
 package webhooks // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/webhooks"
 
 import (
@@ -40,12 +40,15 @@ const (
 	FormatUnixS   = "unix_s"
 	FormatUnixMS  = "unix_ms"
 	FormatUnixNS  = "unix_ns"
+	// formatRFC3339OrUTC reads RFC 3339, and an ISO 8601 time without an
+	// offset as UTC (Discord's webhook events); presets only.
+	formatRFC3339OrUTC = "rfc3339_or_utc"
 )
 
 // Config is the mapping part of a route, as the user writes it.
 type Config struct {
 	// Preset is the sender whose signature, id, name and time this route
-	// reads: github, stripe, slack, shopify, linear or standard_webhooks.
+	// reads (PresetNames).
 	Preset string `mapstructure:"preset"`
 	// Body is json (default: parsed into the record's Body) or raw (the
 	// body as a string).

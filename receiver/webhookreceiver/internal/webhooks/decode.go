@@ -27,7 +27,7 @@ func (m *Mapping) Decode(req Request, arrival time.Time) (Result, error) {
 		return Result{}, err
 	}
 	if m.special != nil {
-		if s := m.special(req.Header, whole); s != nil {
+		if s := m.special(specialInput{header: req.Header, body: whole, raw: req.Body, secrets: m.secrets}); s != nil {
 			return Result{Special: s}, nil
 		}
 	}
@@ -41,12 +41,12 @@ func (m *Mapping) Decode(req Request, arrival time.Time) (Result, error) {
 	observed := pcommon.NewTimestampFromTime(arrival)
 	for i, el := range elements {
 		lr := records.AppendEmpty()
-		id, err := m.fill(lr, el, req.Header)
+		id, idFromHeader, err := m.fill(lr, el, req.Header)
 		if err != nil {
 			return Result{}, err
 		}
 		lr.SetObservedTimestamp(observed)
-		if id != "" && len(elements) > 1 && m.fromHeader(m.id) {
+		if id != "" && len(elements) > 1 && idFromHeader {
 			// One header id for several events: each event's own key.
 			id += "#" + strconv.Itoa(i)
 		}
@@ -139,24 +139,31 @@ func lines(b []byte) [][]byte {
 	return out
 }
 
-// fill writes one event into lr and returns its id.
-func (m *Mapping) fill(lr plog.LogRecord, el element, h http.Header) (string, error) {
+// fill writes one event into lr and returns its id, and whether it came
+// from a header.
+func (m *Mapping) fill(lr plog.LogRecord, el element, h http.Header) (string, bool, error) {
 	setValue(lr.Body(), el.value)
-	if name, _ := m.value(m.eventName, el.value, h); name != "" {
+	if name, _, _ := m.value(m.eventName, el.value, h); name != "" {
 		lr.SetEventName(name)
 	}
-	id, _ := m.value(m.id, el.value, h)
+	id, _, idFromHeader := m.value(m.id, el.value, h)
 	if id != "" {
 		lr.Attributes().PutStr(AttrEventID, id)
 	}
 	if v, src, ok := m.raw1(m.timestamp, el.value, h); ok {
 		t, err := timestamp(v, m.format)
 		if err != nil {
-			return "", fmt.Errorf("%s: timestamp %s: %w", el.where, src, err)
+			return "", false, fmt.Errorf("%s: timestamp %s: %w", el.where, src, err)
 		}
 		lr.SetTimestamp(pcommon.NewTimestampFromTime(t))
 	}
-	m.severity.apply(lr, el.value)
+	if m.severity == nil && m.presetSeverity != nil {
+		n, text := m.presetSeverity(el.value, h)
+		lr.SetSeverityNumber(n)
+		lr.SetSeverityText(text)
+	} else {
+		m.severity.apply(lr, el.value)
+	}
 	for _, a := range m.attrs {
 		if v, ok := lookup(el.value, a.path); ok {
 			setValue(lr.Attributes().PutEmpty(a.name), v)
@@ -170,12 +177,13 @@ func (m *Mapping) fill(lr plog.LogRecord, el element, h http.Header) (string, er
 			}
 		}
 	}
-	return id, nil
+	return id, idFromHeader, nil
 }
 
 // value builds a text value from the first alternative whose first part is
-// present, joining the parts that are with ".".
-func (m *Mapping) value(alts []alt, el any, h http.Header) (string, bool) {
+// present, joining the parts that are with "."; fromHeader reports that the
+// first part is a header.
+func (m *Mapping) value(alts []alt, el any, h http.Header) (out string, ok, fromHeader bool) {
 	for _, a := range alts {
 		first, ok := partText(a[0], el, h)
 		if !ok || first == "" {
@@ -187,9 +195,9 @@ func (m *Mapping) value(alts []alt, el any, h http.Header) (string, bool) {
 				out += "." + s
 			}
 		}
-		return out, true
+		return out, true, a[0].header != ""
 	}
-	return "", false
+	return "", false, false
 }
 
 // raw1 returns the value of the first alternative present, for timestamps.
@@ -218,15 +226,9 @@ func partText(p part, el any, h http.Header) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return text(v)
-}
-
-// fromHeader reports whether the alternatives read a header.
-func (m *Mapping) fromHeader(alts []alt) bool {
-	for _, a := range alts {
-		if a[0].header != "" {
-			return true
-		}
+	s, ok := text(v)
+	if name, known := p.names[s]; ok && known {
+		return name, true
 	}
-	return false
+	return s, ok
 }

@@ -301,7 +301,7 @@ func TestValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{Preset: "gitlab"}, `"preset": unknown "gitlab": one of github, linear, shopify, slack, standard_webhooks, stripe`},
+		{Config{Preset: "gitlub"}, `"preset": unknown "gitlub": one of calendly, discord, dropbox, github, gitlab, hubspot, linear, mailgun, openrouter, paddle, pagerduty, sendgrid, sentry, shopify, slack, square, standard_webhooks, stripe, twilio, twitch, typeform, zoom`},
 		{Config{Body: "xml"}, `"body": unknown "xml": one of json, raw`},
 		{Config{Split: Split{Mode: "lines"}}, `"split": unknown "lines"`},
 		{Config{Body: BodyRaw, Split: Split{Mode: SplitArray}}, `"split": array needs body json`},

@@ -21,6 +21,18 @@ func FuzzDecode(f *testing.F) {
 	harness.SeedCorpus(f, filepath.Join(root, "*", "*.txt"))
 	f.Add([]byte("{\"id\":1}\n[2]\n\"x\"\n"))
 	f.Add([]byte(`{"events":[{"id":"a","at":"2026-12-02T09:00:00Z"},{"at":1.5e400}],"event":{"type":7}}`))
+	// The handshakes of the presets, and events they read in their own way.
+	for _, s := range []string{
+		`{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}`,
+		`{"id":"1","token":"t","type":1,"version":1}`, `{"type":0}`, `{"type":2,"data":{"name":"blep"},"id":"2"}`,
+		`{"version":1,"type":1,"event":{"type":"ENTITLEMENT_CREATE","timestamp":"2024-10-18T18:41:21.109604"}}`,
+		`{"challenge":"pogchamp","subscription":{"type":"channel.follow"}}`,
+		`{"event":{"event_type":"pagey.ping","occurred_at":"2021-03-02T13:35:11.682Z"}}`,
+		`[{"eventId":1,"subscriptionType":"contact.creation","occurredAt":1564113600000}]`,
+		`{"signature":{"token":"t","timestamp":"1","signature":"s"},"event-data":{"id":"x","event":"delivered","timestamp":1521472262.908181}}`,
+	} {
+		f.Add([]byte(s))
+	}
 
 	var mappings []*Mapping
 	configs := []Config{
@@ -34,7 +46,7 @@ func FuzzDecode(f *testing.F) {
 		configs = append(configs, Config{Preset: name})
 	}
 	for _, c := range configs {
-		m, err := New("fuzz", c)
+		m, err := New("fuzz", c, "secret-one", "secret-two")
 		require.NoError(f, err)
 		mappings = append(mappings, m)
 	}
@@ -43,11 +55,24 @@ func FuzzDecode(f *testing.F) {
 	h.Set("X-GitHub-Event", "issues")
 	h.Set("X-Shopify-Triggered-At", "2024-12-02T10:15:27Z")
 	h.Set("webhook-id", "msg_1")
+	h.Set("X-OpenRouter-Idempotency-Key", "abc123-failed")
+	h.Set("Sentry-Hook-Resource", "issue")
+	h.Set("Sentry-Hook-Timestamp", "1733400000")
+	h.Set("Twitch-Eventsub-Message-Timestamp", "2019-11-16T10:11:12.634234626Z")
+	// The headers of the handshakes that a header announces.
+	handshake := h.Clone()
+	handshake.Set("Twitch-Eventsub-Message-Type", "webhook_callback_verification")
+	handshake.Set("X-GitHub-Event", "ping")
+	handshake.Set("X-Zm-Signature", "v0=00")
 
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, m := range mappings {
-			for _, ct := range []string{"application/json", formType} {
-				res, err := m.Decode(Request{Body: body, Header: h, ContentType: ct}, arrival)
+			for _, req := range []Request{
+				{Body: body, Header: h, ContentType: "application/json"},
+				{Body: body, Header: h, ContentType: formType},
+				{Body: body, Header: handshake, ContentType: "application/json"},
+			} {
+				res, err := m.Decode(req, arrival)
 				if err != nil {
 					require.NotEmpty(t, err.Error())
 					continue

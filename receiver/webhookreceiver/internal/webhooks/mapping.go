@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -19,9 +20,12 @@ const (
 )
 
 // part is one source of a value: a path into the element or a header.
+// names, when set, turns the value into a name (Discord's interaction type
+// 2 into APPLICATION_COMMAND); a value it does not list is kept.
 type part struct {
 	path   []string
 	header string
+	names  map[string]string
 }
 
 // alt is one way to build a value: its parts joined with ".", the first
@@ -30,6 +34,11 @@ type alt []part
 
 func field(p string) part  { return part{path: strings.Split(p, ".")} }
 func header(h string) part { return part{header: http.CanonicalHeaderKey(h)} }
+
+// named reads a field whose value names maps to a name.
+func named(p string, names map[string]string) part {
+	return part{path: strings.Split(p, "."), names: names}
+}
 
 func (p part) String() string {
 	if p.header != "" {
@@ -49,9 +58,16 @@ type Mapping struct {
 	timestamp []alt
 	format    string
 	severity  *severityRule
-	attrs     []attrRule
-	headers   []headerRule
-	special   func(h http.Header, body any) *Special
+	// presetSeverity is the preset's severity when the route sets none.
+	presetSeverity func(el any, h http.Header) (plog.SeverityNumber, string)
+	attrs          []attrRule
+	headers        []headerRule
+	special        func(in specialInput) *Special
+	challenge      func(query url.Values) *Reply
+	noContent      bool
+	// secrets are the route's signature secrets, for the handshakes that
+	// answer with a value derived from one (Zoom's encryptedToken).
+	secrets [][]byte
 }
 
 type attrRule struct {
@@ -64,21 +80,30 @@ type headerRule struct {
 }
 
 // New resolves cfg, which Validate accepted, for the route name (the
-// records' service.name).
-func New(name string, cfg Config) (*Mapping, error) {
+// records' service.name); secrets are the route's signature secrets.
+func New(name string, cfg Config, secrets ...string) (*Mapping, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	p := presets[cfg.Preset]
 	m := &Mapping{
-		name:      name,
-		raw:       cfg.Body == BodyRaw,
-		split:     cfg.Split.mode(),
-		eventName: p.eventName,
-		id:        p.id,
-		timestamp: p.timestamp,
-		format:    p.format,
-		special:   p.special,
+		name:           name,
+		raw:            cfg.Body == BodyRaw,
+		split:          cfg.Split.mode(),
+		eventName:      p.eventName,
+		id:             p.id,
+		timestamp:      p.timestamp,
+		format:         p.format,
+		presetSeverity: p.severity,
+		special:        p.special,
+		challenge:      p.challenge,
+		noContent:      p.noContent,
+	}
+	if m.split == SplitNone && cfg.Split.Mode == "" && p.split != "" {
+		m.split = p.split
+	}
+	for _, s := range secrets {
+		m.secrets = append(m.secrets, []byte(s))
 	}
 	if m.split == SplitField {
 		m.splitPath = strings.Split(cfg.Split.Field, ".")
@@ -142,11 +167,26 @@ type Special struct {
 	Reply *Reply
 }
 
-// Reply is a 200 answer with a body.
+// Reply is the answer to a handshake: 200 (or Status) with a body.
 type Reply struct {
+	// Status is 200 when 0.
+	Status      int
 	ContentType string
 	Body        []byte
 }
+
+// Challenge answers a GET the preset's sender sends to check the endpoint
+// (Dropbox's ?challenge=), or returns nil when the route answers none.
+func (m *Mapping) Challenge(query url.Values) *Reply {
+	if m.challenge == nil {
+		return nil
+	}
+	return m.challenge(query)
+}
+
+// NoContent reports whether the sender wants an accepted delivery answered
+// 204 with no body (Discord's webhook events).
+func (m *Mapping) NoContent() bool { return m.noContent }
 
 const formType = "application/x-www-form-urlencoded"
 

@@ -1,93 +1,60 @@
 package webhooks // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/webhooks"
 
 import (
-	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
-	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
-// preset is what a sender documents: how it signs, and where its event id,
-// name and time are. Each list holds alternatives, the first one present
-// wins; an alternative's later parts are joined with "." when present
-// (GitHub's "issues" + "opened").
+// preset is what a sender documents: how it signs, where its event id,
+// name and time are, and the handshakes it expects. Each list holds
+// alternatives, the first one present wins; an alternative's later parts
+// are joined with "." when present (GitHub's "issues" + "opened").
 type preset struct {
 	signature signature.Options
 	eventName []alt
 	id        []alt
 	timestamp []alt
 	format    string
+	// split is the split of a route that sets none (the senders whose body
+	// is an array of events).
+	split string
+	// severity is the record's severity when the route sets none; nil is
+	// INFO.
+	severity func(el any, h http.Header) (plog.SeverityNumber, string)
 	// special answers a delivery that is not forwarded.
-	special func(h http.Header, body any) *Special
+	special func(in specialInput) *Special
+	// challenge answers a GET that checks the endpoint.
+	challenge func(query url.Values) *Reply
+	// noContent: an accepted delivery is answered 204.
+	noContent bool
 }
 
-var presets = map[string]preset{
-	// https://docs.github.com/en/webhooks/webhook-events-and-payloads
-	"github": {
-		signature: signature.Options{Scheme: signature.SchemeHMAC, Header: "X-Hub-Signature-256", Prefix: "sha256="},
-		eventName: []alt{{header("X-GitHub-Event"), field("action")}},
-		id:        []alt{{header("X-GitHub-Delivery")}},
-		special: func(h http.Header, _ any) *Special {
-			if h.Get("X-GitHub-Event") == "ping" {
-				return &Special{Test: true}
-			}
-			return nil
-		},
-	},
-	// https://docs.stripe.com/webhooks#verify-events
-	"stripe": {
-		signature: signature.Options{Scheme: signature.SchemeStripe, Tolerance: 300 * time.Second},
-		eventName: []alt{{field("type")}},
-		id:        []alt{{field("id")}},
-		timestamp: []alt{{field("created")}},
-		format:    FormatUnixS,
-	},
-	// https://api.slack.com/apis/events-api, slash commands and
-	// interactivity (form bodies with a JSON payload).
-	"slack": {
-		signature: signature.Options{Scheme: signature.SchemeSlack, Tolerance: 5 * time.Minute},
-		eventName: []alt{{field("event.type")}, {field("type")}, {field("payload.type")}, {field("command")}},
-		id:        []alt{{field("event_id")}},
-		timestamp: []alt{{field("event_time")}},
-		format:    FormatUnixS,
-		special: func(_ http.Header, body any) *Special {
-			m, ok := body.(map[string]any)
-			if !ok || m["type"] != "url_verification" {
-				return nil
-			}
-			challenge, _ := m["challenge"].(string)
-			reply, _ := json.Marshal(map[string]string{"challenge": challenge})
-			return &Special{Reply: &Reply{ContentType: "application/json", Body: reply}}
-		},
-	},
-	// https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
-	"shopify": {
-		signature: signature.Options{Scheme: signature.SchemeHMAC, Header: "X-Shopify-Hmac-Sha256", Encoding: signature.Base64},
-		eventName: []alt{{header("X-Shopify-Topic")}},
-		id:        []alt{{header("X-Shopify-Event-Id")}, {header("X-Shopify-Webhook-Id")}},
-		timestamp: []alt{{header("X-Shopify-Triggered-At")}},
-		format:    FormatRFC3339,
-	},
-	// https://linear.app/developers/webhooks
-	"linear": {
-		signature: signature.Options{Scheme: signature.SchemeHMAC, Header: "Linear-Signature",
-			TimestampField: "webhookTimestamp", Tolerance: time.Minute},
-		eventName: []alt{{field("type"), field("action")}},
-		id:        []alt{{header("Linear-Delivery")}},
-		timestamp: []alt{{field("createdAt")}},
-		format:    FormatAuto,
-	},
-	// https://www.standardwebhooks.com; OpenAI's platform webhooks put the
-	// time in created_at, the spec's example in timestamp.
-	"standard_webhooks": {
-		signature: signature.Options{Scheme: signature.SchemeStandardWebhooks, Tolerance: 5 * time.Minute},
-		eventName: []alt{{field("type")}},
-		id:        []alt{{header(signature.HeaderWebhookID)}, {header(signature.HeaderSvixID)}},
-		timestamp: []alt{{field("timestamp")}, {field("created_at")}},
-		format:    FormatAuto,
-	},
+// specialInput is what a handshake reads: the verified delivery and the
+// route's secrets.
+type specialInput struct {
+	header  http.Header
+	body    any
+	raw     []byte
+	secrets [][]byte
+}
+
+// presets are the senders the receiver knows, by preset name; each file
+// presets_*.go holds a family of them.
+var presets = merged(sourcePresets, commercePresets, messagingPresets, eventPresets)
+
+func merged(maps ...map[string]preset) map[string]preset {
+	out := map[string]preset{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // PresetNames lists the presets, sorted.
@@ -107,4 +74,15 @@ func SignatureDefaults(presetName string) signature.Options {
 		return p.signature
 	}
 	return signature.Options{Scheme: signature.SchemeHMAC}
+}
+
+// severityOf is a fixed severity.
+func severityOf(n plog.SeverityNumber) (plog.SeverityNumber, string) {
+	switch n {
+	case plog.SeverityNumberWarn:
+		return n, "WARN"
+	case plog.SeverityNumberError:
+		return n, "ERROR"
+	}
+	return plog.SeverityNumberInfo, "INFO"
 }

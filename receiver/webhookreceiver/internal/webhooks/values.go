@@ -15,12 +15,20 @@ import (
 func timestamp(v any, format string) (time.Time, error) {
 	s, isText := v.(string)
 	n, isNumber := v.(json.Number)
-	if isText && format != FormatRFC3339 {
+	if isText && format != FormatRFC3339 && format != formatRFC3339OrUTC {
 		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
 			n, isNumber, isText = json.Number(strings.TrimSpace(s)), true, false
 		}
 	}
 	switch {
+	case isText && format == formatRFC3339OrUTC:
+		if t, ok := parseRFC3339(s); ok {
+			return t, nil
+		}
+		if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err == nil {
+			return t, nil
+		}
+		return time.Time{}, fmt.Errorf("%s is not an ISO 8601 time", quote(s))
 	case isText && (format == FormatRFC3339 || format == FormatAuto):
 		if t, ok := parseRFC3339(s); ok {
 			return t, nil
