@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Load benchmark of the otelcol-webhook distribution (`make bench`).
 #
-#  1. Receivers: ONE collector (bench/config/receivers.yaml) with our webhook
+#  0. Collectors, the headline: whole collectors from the built
+#     distribution, as a user runs them. One collector with only our webhook
+#     receiver (bench/config/collector-ours.yaml: required_headers, and the
+#     defaults: lenient, dedup in memory), one with only the stock otlp
+#     receiver (collector-stock.yaml), both into nop, and the floor (a
+#     net/http server that only reads the body, bench/sink), loaded AT ONCE
+#     by bench/loadgen (4 connections each, rounds of 2,500 requests, each
+#     with its own trace IDs) so that noise hits all three: CPU per request
+#     from /proc/<pid>/stat before and after each round, peak RSS. Then one
+#     collector serving both receivers (collector-both.yaml), and the floor,
+#     driven alone in turn: requests/s. 50-span Broadcast-like bodies first,
+#     then 1 and 100; medians and ranges of 5 rounds; ratios ours/stock.
+#  1. Receivers (opt-in: BENCH_PHASES=receivers): ONE collector
+#     (bench/config/receivers.yaml) with our webhook
 #     receiver as deployed for Broadcast (required_headers, and the defaults:
 #     lenient, dedup in memory), the same with a Standard Webhooks signature
 #     (every feature on), and the stock otlp receiver, each on its own port
@@ -37,8 +50,17 @@ cd "$ROOT"
 export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-# Which phases to run, among receivers, exporters, overload, dedup.
-BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload dedup}"
+# Which phases to run, among collectors, receivers, exporters, overload, dedup.
+BENCH_PHASES="${BENCH_PHASES:-collectors exporters overload dedup}"
+# Collectors (the headline).
+BENCH_COLLECTOR_SPANS="${BENCH_COLLECTOR_SPANS:-50,1,100}"   # the headline size first
+BENCH_COLLECTOR_ROUNDS="${BENCH_COLLECTOR_ROUNDS:-5}"
+BENCH_COLLECTOR_REQUESTS="${BENCH_COLLECTOR_REQUESTS:-2500}" # per collector and round
+BENCH_COLLECTOR_WARMUP="${BENCH_COLLECTOR_WARMUP:-500}"      # per collector, before each size
+BENCH_COLLECTOR_CONNECTIONS="${BENCH_COLLECTOR_CONNECTIONS:-4}"
+# When set, CPU profiles of both collectors (their pprof extension) are taken
+# for this many seconds during the first size's rounds, into BENCH_OUT.
+BENCH_PROFILE_SECONDS="${BENCH_PROFILE_SECONDS:-0}"
 # Receiver and exporter phases.
 BENCH_SPANS="${BENCH_SPANS:-1 50 100}"               # spans per request, one set of phases each
 BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
@@ -131,10 +153,13 @@ fi
 go build -o "$LOADGEN" ./bench/loadgen
 go build -o "$SINK" ./bench/sink
 
-mapfile -t PORTS < <("$LOADGEN" ports 11)
+mapfile -t PORTS < <("$LOADGEN" ports 25)
 export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
 export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
 export BENCH_MEMORY_PORT="${PORTS[6]}" BENCH_STORAGE_PORT="${PORTS[7]}" BENCH_REDIS_RECEIVER_PORT="${PORTS[8]}" BENCH_REDIS_PORT="${PORTS[9]}"
+# The headline's processes run at once, each with ports of its own.
+C_OURS_PORT="${PORTS[11]}" C_STOCK_PORT="${PORTS[12]}" C_BOTH_OURS_PORT="${PORTS[13]}" C_BOTH_STOCK_PORT="${PORTS[14]}"
+C_FLOOR_PORT="${PORTS[15]}" C_PORTS=("${PORTS[@]:16:9}")
 export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
@@ -169,6 +194,66 @@ results: $BENCH_OUT
 EOF
 
 want() { [[ " $BENCH_PHASES " == *" $1 "* ]]; }
+
+# 0. Collectors: the headline.
+# start_headline NAME CONFIG HEALTH_PORT METRICS_PORT PPROF_PORT: start a
+# collector of the headline with its own ports; its PID is left in HEADLINE_PID.
+HEADLINE_PID=""
+start_headline() {
+	BENCH_OURS_PORT="$C_OURS_PORT" BENCH_STOCK_PORT="$C_STOCK_PORT" BENCH_HEALTH_PORT="$3" \
+		BENCH_METRICS_PORT="$4" BENCH_PPROF_PORT="$5" \
+		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
+	HEADLINE_PID=$!
+	PIDS+=("$HEADLINE_PID")
+	if ! "$LOADGEN" wait "http://127.0.0.1:$3/" 30s; then
+		cat "$BENCH_OUT/$1.log" >&2
+		exit 1
+	fi
+}
+collectors() {
+	log "collectors (the headline): webhook vs otlp, whole collectors into nop, $BENCH_COLLECTOR_CONNECTIONS connections each, $BENCH_COLLECTOR_ROUNDS rounds of $BENCH_COLLECTOR_REQUESTS requests"
+	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$SINK" -listen "127.0.0.1:$C_FLOOR_PORT" >"$BENCH_OUT/floor.log" 2>&1 &
+	local floor_pid=$!
+	PIDS+=("$floor_pid")
+	"$LOADGEN" wait "http://127.0.0.1:$C_FLOOR_PORT/stats" 10s
+	start_headline collector-ours collector-ours.yaml "${C_PORTS[0]}" "${C_PORTS[1]}" "${C_PORTS[2]}"
+	local ours_pid=$HEADLINE_PID
+	start_headline collector-stock collector-stock.yaml "${C_PORTS[3]}" "${C_PORTS[4]}" "${C_PORTS[5]}"
+	local stock_pid=$HEADLINE_PID
+	# The one collector serving both: its own ports for the receivers too.
+	C_OURS_PORT="$C_BOTH_OURS_PORT" C_STOCK_PORT="$C_BOTH_STOCK_PORT" \
+		start_headline collector-both collector-both.yaml "${C_PORTS[6]}" "${C_PORTS[7]}" "${C_PORTS[8]}"
+	local both_pid=$HEADLINE_PID
+	local profiles=()
+	if ((BENCH_PROFILE_SECONDS > 0)); then
+		local name port
+		for name in ours:"${C_PORTS[2]}" stock:"${C_PORTS[5]}"; do
+			port="${name#*:}" name="${name%%:*}"
+			(sleep 3 && curl -sS -o "$BENCH_OUT/$name.cpu.pprof" \
+				"http://127.0.0.1:$port/debug/pprof/profile?seconds=$BENCH_PROFILE_SECONDS") &
+			profiles+=("$!")
+		done
+	fi
+	"$LOADGEN" collectors -spans "$BENCH_COLLECTOR_SPANS" -rounds "$BENCH_COLLECTOR_ROUNDS" \
+		-requests "$BENCH_COLLECTOR_REQUESTS" -warmup "$BENCH_COLLECTOR_WARMUP" \
+		-connections "$BENCH_COLLECTOR_CONNECTIONS" -clk-tck "$CLK_TCK" \
+		-ours "http://127.0.0.1:$C_OURS_PORT/v1/traces" -ours-pid "$ours_pid" \
+		-stock "http://127.0.0.1:$C_STOCK_PORT/v1/traces" -stock-pid "$stock_pid" \
+		-floor "http://127.0.0.1:$C_FLOOR_PORT/v1/traces" -floor-pid "$floor_pid" \
+		-both-ours "http://127.0.0.1:$C_BOTH_OURS_PORT/v1/traces" -both-stock "http://127.0.0.1:$C_BOTH_STOCK_PORT/v1/traces" \
+		-both-pid "$both_pid" -out "$BENCH_OUT/collectors.json"
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if ((${#profiles[@]})); then
+		wait "${profiles[@]}" || true
+		echo "CPU profiles: $BENCH_OUT/ours.cpu.pprof, $BENCH_OUT/stock.cpu.pprof (go tool pprof -top $DIST FILE)"
+	fi
+	stop "$both_pid"
+	stop "$stock_pid"
+	stop "$ours_pid"
+	stop "$floor_pid"
+}
+if want collectors; then collectors; fi
 
 # 1. Receivers.
 RECEIVER_FILES=() RECEIVER_RATIOS=()
@@ -279,6 +364,10 @@ dedup() {
 if want dedup; then dedup; fi
 
 # Report.
+if [[ -f "$BENCH_OUT/collectors.json" ]]; then
+	log "HEADLINE: whole collectors, ours (webhook) against stock (otlp), into nop"
+	"$LOADGEN" headline "$BENCH_OUT/collectors.json"
+fi
 if ((${#RECEIVER_FILES[@]})); then
 	log "receivers (spans/s is what the receiver accepted; CPU is the whole collector)"
 	"$LOADGEN" report "${RECEIVER_RATIOS[@]}" "${RECEIVER_FILES[@]}"

@@ -56,7 +56,10 @@ var (
 )
 
 // Traces returns n Broadcast-like chat spans in one resource and scope. All
-// share one trace ID; span IDs are 1..n.
+// share one trace ID; span IDs are 1..n. Each has 23 attributes: the GenAI
+// request and usage (gen_ai.response.finish_reasons as the JSON-array string
+// Broadcast sends), the content (gen_ai.prompt, gen_ai.completion,
+// trace.input, trace.output), trace.metadata.*, user.id and session.id.
 func Traces(n int) ptrace.Traces { return traces(n, false) }
 
 // UniqueTraces is Traces with no text repeated from span to span: each
@@ -110,7 +113,9 @@ func traces(n int, unique bool) ptrace.Traces {
 		attrs.PutInt("gen_ai.usage.input_tokens.cached", int64(prompt/2))
 		attrs.PutInt("gen_ai.usage.output_tokens.reasoning", 0)
 		attrs.PutDouble("gen_ai.usage.cost", float64(prompt)*2.5e-6+float64(completion)*1e-5)
-		attrs.PutEmptySlice("gen_ai.response.finish_reasons").AppendEmpty().SetStr("stop")
+		// As Broadcast sends it: a JSON-encoded array in a string, which
+		// the receiver's lenient decoding turns into a string array.
+		attrs.PutStr("gen_ai.response.finish_reasons", `["stop"]`)
 		attrs.PutStr("gen_ai.prompt", `[{"role":"system","content":"You are a helpful support agent."},{"role":"user","content":`+quote(q)+`}]`)
 		attrs.PutStr("gen_ai.completion", `[{"role":"assistant","content":`+quote(a)+`}]`)
 		attrs.PutStr("trace.input", q)
