@@ -2,14 +2,15 @@ package dedup // import "github.com/otelcol-webhook/otelcol-webhook/receiver/web
 
 // lru is a bounded cache of entries by keyID that evicts the least recently
 // used. Its nodes live in one slice and link by index, and binary ids (the
-// spans') are kept in a map without pointers: a cache of max_entries
-// (100,000 by default) gives the garbage collector nothing to scan, and once
-// full an insert allocates nothing, it takes over the evicted node. A
-// request of 50 spans adds 50 keys: with a list of pointers, each was an
-// allocation and every garbage collection walked the whole list.
+// spans') are found through a table of node indexes (binTable): a cache of
+// max_entries (100,000 by default) gives the garbage collector nothing to
+// scan, and once full an insert allocates nothing, it takes over the
+// evicted node. A request of 50 spans adds 50 keys: with a list of
+// pointers, each was an allocation and every garbage collection walked the
+// whole list.
 type lru struct {
 	max   int
-	bins  map[[24]byte]int32
+	bins  binTable
 	texts map[string]int32
 	// nodes[0] is the head of the circular list of use, most recent next
 	// to it; free chains the nodes removed, by next.
@@ -30,7 +31,7 @@ type lruNode struct {
 
 func newLRU(maxEntries int) *lru {
 	return &lru{
-		max: maxEntries, bins: map[[24]byte]int32{}, texts: map[string]int32{},
+		max: maxEntries, texts: map[string]int32{},
 		nodes: []lruNode{{}}, free: -1,
 	}
 }
@@ -40,8 +41,8 @@ func (c *lru) Len() int { return c.n }
 
 func (c *lru) find(id keyID) (int32, bool) {
 	if id.isBin {
-		i, ok := c.bins[id.bin]
-		return i, ok
+		i := c.bins.find(c.nodes, &id.bin)
+		return i, i > 0
 	}
 	i, ok := c.texts[id.text]
 	return i, ok
@@ -87,7 +88,7 @@ func (c *lru) insert(id keyID, e entry) {
 	}
 	c.nodes[i] = lruNode{e: e, bin: id.bin, isBin: id.isBin}
 	if id.isBin {
-		c.bins[id.bin] = i
+		c.bins.insert(c.nodes, i)
 	} else {
 		if c.textOf == nil {
 			c.textOf = make([]string, len(c.nodes), cap(c.nodes))
@@ -117,7 +118,7 @@ func (c *lru) Remove(id keyID) {
 // forget deletes node i's id from the maps.
 func (c *lru) forget(i int32) {
 	if c.nodes[i].isBin {
-		delete(c.bins, c.nodes[i].bin)
+		c.bins.remove(c.nodes, i)
 		return
 	}
 	delete(c.texts, c.textOf[i])

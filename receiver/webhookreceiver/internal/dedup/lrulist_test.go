@@ -61,7 +61,7 @@ func (c *lru) order() []keyID {
 // model does, over random Gets, Adds and Removes of binary and text ids.
 func TestLRUAsModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, maxEntries := range []int{1, 2, 5, 17} {
+	for _, maxEntries := range []int{1, 2, 5, 17, 300} {
 		c := newLRU(maxEntries)
 		m := &modelLRU{max: maxEntries, entries: map[keyID]entry{}}
 		for op := range 5000 {
@@ -88,7 +88,7 @@ func TestLRUAsModel(t *testing.T) {
 			}
 			require.Equal(t, len(m.ids), c.Len(), "op %d", op)
 			require.Equal(t, append([]keyID{}, m.ids...), append([]keyID{}, c.order()...), "op %d", op)
-			require.Equal(t, c.Len(), len(c.bins)+len(c.texts))
+			require.Equal(t, c.Len(), c.bins.n+len(c.texts))
 		}
 	}
 }
@@ -111,4 +111,45 @@ func TestLRUFullAllocatesNothing(t *testing.T) {
 	}
 	require.Zero(t, testing.AllocsPerRun(1000, func() { c.Add(next(), entry{expires: 1}) }))
 	require.Equal(t, 64, c.Len())
+}
+
+// TestBinTableCollisions: ids that share a home slot, and their neighbours,
+// are found after any order of inserts and removes (the back shift).
+func TestBinTableCollisions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var probe binTable
+	probe.grow(nil) // 64 slots
+	nodes := []lruNode{{}}
+	for len(nodes) < 25 {
+		var b [24]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		// Homes 7 and 8 only: long runs that wrap into each other.
+		if h := probe.home(&b); h == 7 || h == 8 {
+			nodes = append(nodes, lruNode{bin: b, isBin: true})
+		}
+	}
+	for range 200 {
+		var tab binTable
+		held := map[int32]bool{}
+		for range 100 {
+			n := int32(1 + rng.IntN(len(nodes)-1))
+			if held[n] {
+				tab.remove(nodes, n)
+				delete(held, n)
+			} else {
+				tab.insert(nodes, n)
+				held[n] = true
+			}
+			for m := int32(1); m < int32(len(nodes)); m++ {
+				want := int32(0)
+				if held[m] {
+					want = m
+				}
+				require.Equal(t, want, tab.find(nodes, &nodes[m].bin))
+			}
+			require.Equal(t, len(held), tab.n)
+		}
+	}
 }
