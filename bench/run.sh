@@ -25,7 +25,9 @@
 #     rounds whose order rotates.
 #  2. Exporters: ONE collector (bench/config/exporters.yaml), otlp receivers
 #     feeding our webhook exporter (plain and signed) and the stock otlp_http
-#     exporter (json), all sending to bench/sink.
+#     exporter (json), all sending to bench/sink, the same 100-span requests
+#     passed through unbatched, no compression, no queue; fed OTLP protobuf,
+#     then OTLP JSON.
 #  3. Overload: our receiver with a low memory_limiter (bench/config/
 #     overload.yaml), driven past its capacity: it must answer 503 and keep
 #     its RSS bounded.
@@ -58,6 +60,7 @@ BENCH_COLLECTOR_ROUNDS="${BENCH_COLLECTOR_ROUNDS:-5}"
 BENCH_COLLECTOR_REQUESTS="${BENCH_COLLECTOR_REQUESTS:-2500}" # per collector and round
 BENCH_COLLECTOR_WARMUP="${BENCH_COLLECTOR_WARMUP:-500}"      # per collector, before each size
 BENCH_COLLECTOR_CONNECTIONS="${BENCH_COLLECTOR_CONNECTIONS:-4}"
+BENCH_COLLECTOR_SLICES="${BENCH_COLLECTOR_SLICES:-10}"     # the alone part of a round, in turns
 # When set, CPU profiles of both collectors (their pprof extension) are taken
 # for this many seconds during the first size's rounds, into BENCH_OUT.
 BENCH_PROFILE_SECONDS="${BENCH_PROFILE_SECONDS:-0}"
@@ -75,6 +78,9 @@ BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-200000}"   # per phase and round, over
 BENCH_LIMIT_MIB="${BENCH_LIMIT_MIB:-2048}"           # memory_limiter of the comparison phases
 BENCH_SPIKE_MIB="${BENCH_SPIKE_MIB:-512}"
 BENCH_EXPORTER_SIGNED="${BENCH_EXPORTER_SIGNED:-1}"  # also measure the signing exporter
+# What the exporters' shared otlp receiver is fed: protobuf (what SDKs send by
+# default; its decoding costs least, so the exporters' own work shows) and JSON.
+BENCH_EXPORTER_INPUT="${BENCH_EXPORTER_INPUT:-proto json}"
 # Overload phase.
 BENCH_OVERLOAD_DURATION="${BENCH_OVERLOAD_DURATION:-60s}"  # 0s skips it
 BENCH_OVERLOAD_SPANS="${BENCH_OVERLOAD_SPANS:-1000}"
@@ -237,7 +243,7 @@ collectors() {
 	fi
 	"$LOADGEN" collectors -spans "$BENCH_COLLECTOR_SPANS" -rounds "$BENCH_COLLECTOR_ROUNDS" \
 		-requests "$BENCH_COLLECTOR_REQUESTS" -warmup "$BENCH_COLLECTOR_WARMUP" \
-		-connections "$BENCH_COLLECTOR_CONNECTIONS" -clk-tck "$CLK_TCK" \
+		-connections "$BENCH_COLLECTOR_CONNECTIONS" -slices "$BENCH_COLLECTOR_SLICES" -clk-tck "$CLK_TCK" \
 		-ours "http://127.0.0.1:$C_OURS_PORT/v1/traces" -ours-pid "$ours_pid" \
 		-stock "http://127.0.0.1:$C_STOCK_PORT/v1/traces" -stock-pid "$stock_pid" \
 		-floor "http://127.0.0.1:$C_FLOOR_PORT/v1/traces" -floor-pid "$floor_pid" \
@@ -285,29 +291,34 @@ if want receivers; then receivers; fi
 # 2. Exporters.
 EXPORTER_FILES=() EXPORTER_RATIOS=()
 SINK_STATS="http://127.0.0.1:$BENCH_SINK_PORT/stats"
-exporter_phase() { # exporter_phase LABEL PORT EXPORTER
-	phase "$1" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -sink-url "$SINK_STATS" \
+exporter_phase() { # exporter_phase LABEL PORT EXPORTER INPUT
+	local proto=false
+	[[ "$4" == proto ]] && proto=true
+	phase "$1-$4" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -proto="$proto" -sink-url "$SINK_STATS" \
 		-counters "otelcol_exporter_sent_spans{exporter=\"$3\"},otelcol_exporter_send_failed_spans{exporter=\"$3\"}"
-	EXPORTER_FILES+=("$BENCH_OUT/$1.r$ROUND.json")
+	EXPORTER_FILES+=("$BENCH_OUT/$1-$4.r$ROUND.json")
 }
 exporters() {
-	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request"
+	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request, fed OTLP $BENCH_EXPORTER_INPUT"
 	"$SINK" -listen "127.0.0.1:$BENCH_SINK_PORT" >"$BENCH_OUT/sink.log" 2>&1 &
 	PIDS+=("$!")
 	"$LOADGEN" wait "$SINK_STATS" 10s
 	start_collector exporters.yaml exporters
-	local phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook") i p
-	EXPORTER_RATIOS+=("-ratio" "exp-ours/exp-stock")
-	if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
-		phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
-		EXPORTER_RATIOS+=("-ratio" "exp-signed/exp-stock")
-	fi
-	for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
-		# The order rotates every round.
-		for ((i = 0; i < ${#phases[@]}; i++)); do
-			p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
-			# shellcheck disable=SC2086 # label, port and exporter name
-			exporter_phase $p
+	local input phases i p
+	for input in $BENCH_EXPORTER_INPUT; do
+		phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook")
+		EXPORTER_RATIOS+=("-ratio" "exp-ours-$input/exp-stock-$input")
+		if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
+			phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
+			EXPORTER_RATIOS+=("-ratio" "exp-signed-$input/exp-stock-$input")
+		fi
+		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
+			# The order rotates every round.
+			for ((i = 0; i < ${#phases[@]}; i++)); do
+				p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
+				# shellcheck disable=SC2086 # label, port and exporter name
+				exporter_phase $p "$input"
+			done
 		done
 	done
 	ROUND=1

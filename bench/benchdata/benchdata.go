@@ -148,14 +148,18 @@ func quote(s string) string {
 	return b.String()
 }
 
-// Payload is the OTLP JSON body of a request with Spans spans, and where in
-// it the trace IDs are, so that Fill can give each request its own.
+// Payload is the OTLP body of a request with Spans spans, and where in it
+// the trace IDs are, so that Fill can give each request its own.
 type Payload struct {
-	// Body is the template: OTLP JSON as pdata marshals it.
+	// Body is the template: OTLP JSON (or protobuf) as pdata marshals it.
 	Body  []byte
 	Spans int
-	// idOffsets are the offsets of the 32 hex digits of each traceId.
+	// ContentType is the body's media type.
+	ContentType string
+	// idOffsets are the offsets of the 32 hex digits of each traceId, or
+	// of its 16 bytes in protobuf (raw).
 	idOffsets []int
+	raw       bool
 }
 
 var traceIDKey = []byte(`"traceId":"`)
@@ -171,7 +175,7 @@ func newPayload(td ptrace.Traces, spans int) *Payload {
 	if err != nil {
 		panic(err)
 	}
-	p := &Payload{Body: body, Spans: spans}
+	p := &Payload{Body: body, Spans: spans, ContentType: "application/json"}
 	for off := 0; ; {
 		i := bytes.Index(body[off:], traceIDKey)
 		if i < 0 {
@@ -187,6 +191,33 @@ func newPayload(td ptrace.Traces, spans int) *Payload {
 	return p
 }
 
+// NewProtoPayload marshals Traces(spans) to OTLP protobuf, the encoding
+// OpenTelemetry SDKs send by default.
+func NewProtoPayload(spans int) *Payload {
+	body, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(Traces(spans))
+	if err != nil {
+		panic(err)
+	}
+	p := &Payload{Body: body, Spans: spans, ContentType: "application/x-protobuf", raw: true}
+	// Every span has the trace ID of Traces, as 16 bytes after the tag and
+	// length of field trace_id (0x0a 0x10).
+	id := Traces(1).ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID()
+	tid := append([]byte{0x0a, 0x10}, id[:]...)
+	for off := 0; ; {
+		i := bytes.Index(body[off:], tid)
+		if i < 0 {
+			break
+		}
+		off += i + 2
+		p.idOffsets = append(p.idOffsets, off)
+		off += 16
+	}
+	if len(p.idOffsets) != spans {
+		panic(fmt.Sprintf("benchdata: found %d trace IDs in a protobuf body of %d spans", len(p.idOffsets), spans))
+	}
+	return p
+}
+
 // Fill copies the template into dst, reusing its capacity, and writes the
 // trace ID of request seq of run into every span. Distinct (run, seq) pairs
 // give distinct trace IDs, so no span repeats another request's.
@@ -198,6 +229,10 @@ func (p *Payload) Fill(dst []byte, run, seq uint64) []byte {
 	var hexID [32]byte
 	hex.Encode(hexID[:], id[:])
 	for _, off := range p.idOffsets {
+		if p.raw {
+			copy(dst[off:off+16], id[:])
+			continue
+		}
 		copy(dst[off:off+32], hexID[:])
 	}
 	return dst

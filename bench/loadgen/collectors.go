@@ -12,12 +12,15 @@ package main
 //     three. CPU per request is each process's utime+stime over the round
 //     (/proc/<pid>/stat) divided by its requests.
 //  2. Alone: one collector serving both receivers, and the floor, each
-//     driven in turn with the machine to itself (the order rotates every
-//     round): requests/s at saturation, what a sender gets from a collector
-//     that does nothing else. Loaded at once, the faster process finishes
-//     first and the slower has the machine for the rest of its round, so
-//     requests/s at once understate the difference; they are printed too,
-//     over the window in which both collectors were loaded.
+//     driven in turn with the machine to itself: requests/s at saturation,
+//     what a sender gets from a collector that does nothing else. The
+//     round's requests are sent in slices (10 by default), the targets
+//     taking turns slice by slice in an order that rotates, so that the
+//     machine's other load, which comes and goes over seconds, hits both
+//     receivers alike. Loaded at once, the faster process finishes first
+//     and the slower has the machine for the rest of its round, and CPU
+//     shares, not throughput, decide the rate; requests/s at once are
+//     printed too, over the window in which both collectors were loaded.
 //
 // Ratios are taken round by round (each round's ours against the same
 // round's stock) and summarised by their median and range.
@@ -61,7 +64,7 @@ type sizeResult struct {
 type collectorsConfig struct {
 	spans                   []int
 	requests, warmup, conns int
-	rounds, clkTck          int
+	rounds, slices, clkTck  int
 	out                     string
 }
 
@@ -73,6 +76,7 @@ func collectorsCmd(args []string) error {
 	fs.IntVar(&c.warmup, "warmup", 500, "unmeasured requests per target before the first round of each size")
 	fs.IntVar(&c.conns, "connections", 4, "connections (requests in flight) per target")
 	fs.IntVar(&c.rounds, "rounds", 5, "rounds per size")
+	fs.IntVar(&c.slices, "slices", 10, "slices of the alone part of a round, the targets taking turns")
 	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
 	fs.StringVar(&c.out, "out", "", "write the results as JSON to this file")
 	urls, pids := map[string]*string{}, map[string]*int{}
@@ -84,6 +88,7 @@ func collectorsCmd(args []string) error {
 	}
 	bothPID := fs.Int("both-pid", 0, "the one collector serving both-ours and both-stock")
 	_ = fs.Parse(args)
+	c.slices = max(1, min(c.slices, c.requests))
 	for _, s := range strings.Split(*spans, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -168,16 +173,28 @@ func collectorRounds(c collectorsConfig, spans int, atOnce, alone map[string]*ta
 		}
 		res.AtOnce = append(res.AtOnce, byRole)
 
-		// Alone, in an order that rotates every round.
+		// Alone: the round's requests in slices, each target's slice in
+		// turn, in an order that rotates every slice, so that a burst of
+		// the machine's other load hits all alike.
 		aloneRes := map[string]loadResult{}
-		for i := range roles {
-			role := roles[(i+round)%len(roles)]
-			t := alone[role]
-			r := load([]*target{t}, p, run, &seq, c.requests, c.conns, c.clkTck)
-			if err := checkLoad("alone", []*target{t}, r); err != nil {
-				return nil, err
+		for slice := range c.slices {
+			n := c.requests / c.slices
+			if slice < c.requests%c.slices {
+				n++
 			}
-			aloneRes[role] = r[0]
+			for i := range roles {
+				role := roles[(i+round+slice)%len(roles)]
+				t := alone[role]
+				r := load([]*target{t}, p, run, &seq, n, c.conns, c.clkTck)
+				if err := checkLoad("alone", []*target{t}, r); err != nil {
+					return nil, err
+				}
+				sum := aloneRes[role]
+				sum.Requests += r[0].Requests
+				sum.Seconds += r[0].Seconds
+				sum.CPUSeconds += r[0].CPUSeconds
+				aloneRes[role] = sum
+			}
 		}
 		res.Alone = append(res.Alone, aloneRes)
 		fmt.Printf("round %d: at once CPU µs/request floor %.0f, stock %.0f, ours %.0f (stock/ours %.2fx); alone req/s floor %.0f, stock %.0f, ours %.0f (ours/stock %.2fx)\n",

@@ -40,7 +40,7 @@ func printHeadline(w io.Writer, results []*sizeResult) {
 	for _, res := range results {
 		fmt.Fprintf(w, "%d spans/request (%d bytes), medians of %d rounds (min–max):\n", res.Spans, res.BodyBytes, len(res.AtOnce))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "\tCPU µs/request, at once\treq/s alone\treq/s at once, both loaded\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "\tCPU µs/request, at once\treq/s, one collector, in turns\treq/s at once, both loaded\tpeak RSS MiB\t")
 		for _, role := range roles {
 			cpu := spreadOf(perRound(res.AtOnce, func(r map[string]loadResult) float64 { return r[role].CPUPerRequest() }))
 			alone := spreadOf(perRound(res.Alone, func(r map[string]loadResult) float64 { return r[role].RequestsPerSec() }))
@@ -51,7 +51,7 @@ func printHeadline(w io.Writer, results []*sizeResult) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0f\t\n", roleNames[role], cpu.format(0), alone.format(0), atOnce, res.PeakRSSMiB[role])
 		}
 		_ = tw.Flush()
-		fmt.Fprintf(w, "(the one collector serving both for the alone rounds peaked at %.0f MiB)\n\n", res.PeakRSSMiB["both"])
+		fmt.Fprintf(w, "(the one collector serving both, driven in turns, peaked at %.0f MiB)\n\n", res.PeakRSSMiB["both"])
 	}
 
 	fmt.Fprintln(w, "ours against stock, whole collectors: median of the rounds' ratios (min–max); above 1 is better")
@@ -69,7 +69,7 @@ func printHeadline(w io.Writer, results []*sizeResult) {
 		{"CPU per request, stock/ours", atOnceRounds, func(r map[string]loadResult) float64 {
 			return r[roleStock].CPUPerRequest() / r[roleOurs].CPUPerRequest()
 		}},
-		{"requests/s alone, ours/stock", aloneRounds, func(r map[string]loadResult) float64 {
+		{"requests/s, one collector, in turns, ours/stock", aloneRounds, func(r map[string]loadResult) float64 {
 			return r[roleOurs].RequestsPerSec() / r[roleStock].RequestsPerSec()
 		}},
 		{"requests/s at once, ours/stock", atOnceRounds, func(r map[string]loadResult) float64 {
