@@ -60,7 +60,7 @@ BENCH_COLLECTOR_ROUNDS="${BENCH_COLLECTOR_ROUNDS:-5}"
 BENCH_COLLECTOR_REQUESTS="${BENCH_COLLECTOR_REQUESTS:-2500}" # per collector and round
 BENCH_COLLECTOR_WARMUP="${BENCH_COLLECTOR_WARMUP:-500}"      # per collector, before each size
 BENCH_COLLECTOR_CONNECTIONS="${BENCH_COLLECTOR_CONNECTIONS:-4}"
-BENCH_COLLECTOR_SLICES="${BENCH_COLLECTOR_SLICES:-10}"     # the alone part of a round, in turns
+BENCH_COLLECTOR_SLICES="${BENCH_COLLECTOR_SLICES:-25}"     # the alone part of a round, in turns
 # When set, CPU profiles of both collectors (their pprof extension) are taken
 # for this many seconds during the first size's rounds, into BENCH_OUT.
 BENCH_PROFILE_SECONDS="${BENCH_PROFILE_SECONDS:-0}"

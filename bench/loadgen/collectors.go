@@ -14,8 +14,9 @@ package main
 //  2. Alone: one collector serving both receivers, and the floor, each
 //     driven in turn with the machine to itself: requests/s at saturation,
 //     what a sender gets from a collector that does nothing else. The
-//     round's requests are sent in slices (10 by default), the targets
-//     taking turns slice by slice in an order that rotates, so that the
+//     round's requests are sent in slices, the targets
+//     taking turns slice by slice in an order that rotates (25 slices of 100
+//     requests by default), so that the
 //     machine's other load, which comes and goes over seconds, hits both
 //     receivers alike. Loaded at once, the faster process finishes first
 //     and the slower has the machine for the rest of its round, and CPU
@@ -76,7 +77,7 @@ func collectorsCmd(args []string) error {
 	fs.IntVar(&c.warmup, "warmup", 500, "unmeasured requests per target before the first round of each size")
 	fs.IntVar(&c.conns, "connections", 4, "connections (requests in flight) per target")
 	fs.IntVar(&c.rounds, "rounds", 5, "rounds per size")
-	fs.IntVar(&c.slices, "slices", 10, "slices of the alone part of a round, the targets taking turns")
+	fs.IntVar(&c.slices, "slices", 25, "slices of the alone part of a round, the targets taking turns")
 	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
 	fs.StringVar(&c.out, "out", "", "write the results as JSON to this file")
 	urls, pids := map[string]*string{}, map[string]*int{}
