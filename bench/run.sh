@@ -37,13 +37,13 @@
 #     driven in turn like the receivers: requests/s of each backend and the
 #     ratios to memory.
 #
-# For each phase it prints requests/s, spans/s, p50/p99 latency, CPU seconds
+# For phases 1 to 4 it prints requests/s, spans/s, p50/p99 latency, CPU seconds
 # per million spans (utime+stime of the collector from /proc/<pid>/stat) and
 # peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
 #
 # Everything is configurable through the environment; the defaults take
-# about four minutes. Every process the script starts is stopped by its PID
-# when it exits.
+# about 15 minutes, 7 of them the headline. Every process the script starts
+# is stopped by its PID when it exits.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
