@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Load benchmark of the otelcol-webhook distribution (`make bench`).
 #
-#  1. Receivers: ONE collector (bench/config/receivers.yaml) with our webhook
+#  0. Collectors, the headline: whole collectors from the built
+#     distribution, as a user runs them. One collector with only our webhook
+#     receiver (bench/config/collector-ours.yaml: required_headers, and the
+#     defaults: lenient, dedup in memory), one with only the stock otlp
+#     receiver (collector-stock.yaml), both into nop, and the floor (a
+#     net/http server that only reads the body, bench/sink), loaded AT ONCE
+#     by bench/loadgen (4 connections each, rounds of 2,500 requests, each
+#     with its own trace IDs) so that noise hits all three: CPU per request
+#     from /proc/<pid>/stat before and after each round, peak RSS. Then one
+#     collector serving both receivers (collector-both.yaml), and the floor,
+#     driven alone in turn: requests/s. 50-span Broadcast-like bodies first,
+#     then 1 and 100; medians and ranges of 5 rounds; ratios ours/stock.
+#  1. Receivers (opt-in: BENCH_PHASES=receivers): ONE collector
+#     (bench/config/receivers.yaml) with our webhook
 #     receiver as deployed for Broadcast (required_headers, and the defaults:
 #     lenient, dedup in memory), the same with a Standard Webhooks signature
 #     (every feature on), and the stock otlp receiver, each on its own port
@@ -12,7 +25,9 @@
 #     rounds whose order rotates.
 #  2. Exporters: ONE collector (bench/config/exporters.yaml), otlp receivers
 #     feeding our webhook exporter (plain and signed) and the stock otlp_http
-#     exporter (json), all sending to bench/sink.
+#     exporter (json), all sending to bench/sink, the same 100-span requests
+#     passed through unbatched, no compression, no queue; fed OTLP protobuf,
+#     then OTLP JSON.
 #  3. Overload: our receiver with a low memory_limiter (bench/config/
 #     overload.yaml), driven past its capacity: it must answer 503 and keep
 #     its RSS bounded.
@@ -22,13 +37,13 @@
 #     driven in turn like the receivers: requests/s of each backend and the
 #     ratios to memory.
 #
-# For each phase it prints requests/s, spans/s, p50/p99 latency, CPU seconds
+# For phases 1 to 4 it prints requests/s, spans/s, p50/p99 latency, CPU seconds
 # per million spans (utime+stime of the collector from /proc/<pid>/stat) and
 # peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
 #
 # Everything is configurable through the environment; the defaults take
-# about four minutes. Every process the script starts is stopped by its PID
-# when it exits.
+# about 15 minutes, 7 of them the headline. Every process the script starts
+# is stopped by its PID when it exits.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,8 +52,18 @@ cd "$ROOT"
 export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
-# Which phases to run, among receivers, exporters, overload, dedup.
-BENCH_PHASES="${BENCH_PHASES:-receivers exporters overload dedup}"
+# Which phases to run, among collectors, receivers, exporters, overload, dedup.
+BENCH_PHASES="${BENCH_PHASES:-collectors exporters overload dedup}"
+# Collectors (the headline).
+BENCH_COLLECTOR_SPANS="${BENCH_COLLECTOR_SPANS:-50,1,100}"   # the headline size first
+BENCH_COLLECTOR_ROUNDS="${BENCH_COLLECTOR_ROUNDS:-5}"
+BENCH_COLLECTOR_REQUESTS="${BENCH_COLLECTOR_REQUESTS:-2500}" # per collector and round
+BENCH_COLLECTOR_WARMUP="${BENCH_COLLECTOR_WARMUP:-500}"      # per collector, before each size
+BENCH_COLLECTOR_CONNECTIONS="${BENCH_COLLECTOR_CONNECTIONS:-4}"
+BENCH_COLLECTOR_SLICES="${BENCH_COLLECTOR_SLICES:-25}"     # the alone part of a round, in turns
+# When set, CPU profiles of both collectors (their pprof extension) are taken
+# for this many seconds during the first size's rounds, into BENCH_OUT.
+BENCH_PROFILE_SECONDS="${BENCH_PROFILE_SECONDS:-0}"
 # Receiver and exporter phases.
 BENCH_SPANS="${BENCH_SPANS:-1 50 100}"               # spans per request, one set of phases each
 BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
@@ -53,6 +78,9 @@ BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-200000}"   # per phase and round, over
 BENCH_LIMIT_MIB="${BENCH_LIMIT_MIB:-2048}"           # memory_limiter of the comparison phases
 BENCH_SPIKE_MIB="${BENCH_SPIKE_MIB:-512}"
 BENCH_EXPORTER_SIGNED="${BENCH_EXPORTER_SIGNED:-1}"  # also measure the signing exporter
+# What the exporters' shared otlp receiver is fed: protobuf (what SDKs send by
+# default; its decoding costs least, so the exporters' own work shows) and JSON.
+BENCH_EXPORTER_INPUT="${BENCH_EXPORTER_INPUT:-proto json}"
 # Overload phase.
 BENCH_OVERLOAD_DURATION="${BENCH_OVERLOAD_DURATION:-60s}"  # 0s skips it
 BENCH_OVERLOAD_SPANS="${BENCH_OVERLOAD_SPANS:-1000}"
@@ -131,10 +159,13 @@ fi
 go build -o "$LOADGEN" ./bench/loadgen
 go build -o "$SINK" ./bench/sink
 
-mapfile -t PORTS < <("$LOADGEN" ports 11)
+mapfile -t PORTS < <("$LOADGEN" ports 25)
 export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
 export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
 export BENCH_MEMORY_PORT="${PORTS[6]}" BENCH_STORAGE_PORT="${PORTS[7]}" BENCH_REDIS_RECEIVER_PORT="${PORTS[8]}" BENCH_REDIS_PORT="${PORTS[9]}"
+# The headline's processes run at once, each with ports of its own.
+C_OURS_PORT="${PORTS[11]}" C_STOCK_PORT="${PORTS[12]}" C_BOTH_OURS_PORT="${PORTS[13]}" C_BOTH_STOCK_PORT="${PORTS[14]}"
+C_FLOOR_PORT="${PORTS[15]}" C_PORTS=("${PORTS[@]:16:9}")
 export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
@@ -170,6 +201,66 @@ EOF
 
 want() { [[ " $BENCH_PHASES " == *" $1 "* ]]; }
 
+# 0. Collectors: the headline.
+# start_headline NAME CONFIG HEALTH_PORT METRICS_PORT PPROF_PORT: start a
+# collector of the headline with its own ports; its PID is left in HEADLINE_PID.
+HEADLINE_PID=""
+start_headline() {
+	BENCH_OURS_PORT="$C_OURS_PORT" BENCH_STOCK_PORT="$C_STOCK_PORT" BENCH_HEALTH_PORT="$3" \
+		BENCH_METRICS_PORT="$4" BENCH_PPROF_PORT="$5" \
+		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
+	HEADLINE_PID=$!
+	PIDS+=("$HEADLINE_PID")
+	if ! "$LOADGEN" wait "http://127.0.0.1:$3/" 30s; then
+		cat "$BENCH_OUT/$1.log" >&2
+		exit 1
+	fi
+}
+collectors() {
+	log "collectors (the headline): webhook vs otlp, whole collectors into nop, $BENCH_COLLECTOR_CONNECTIONS connections each, $BENCH_COLLECTOR_ROUNDS rounds of $BENCH_COLLECTOR_REQUESTS requests"
+	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$SINK" -listen "127.0.0.1:$C_FLOOR_PORT" >"$BENCH_OUT/floor.log" 2>&1 &
+	local floor_pid=$!
+	PIDS+=("$floor_pid")
+	"$LOADGEN" wait "http://127.0.0.1:$C_FLOOR_PORT/stats" 10s
+	start_headline collector-ours collector-ours.yaml "${C_PORTS[0]}" "${C_PORTS[1]}" "${C_PORTS[2]}"
+	local ours_pid=$HEADLINE_PID
+	start_headline collector-stock collector-stock.yaml "${C_PORTS[3]}" "${C_PORTS[4]}" "${C_PORTS[5]}"
+	local stock_pid=$HEADLINE_PID
+	# The one collector serving both: its own ports for the receivers too.
+	C_OURS_PORT="$C_BOTH_OURS_PORT" C_STOCK_PORT="$C_BOTH_STOCK_PORT" \
+		start_headline collector-both collector-both.yaml "${C_PORTS[6]}" "${C_PORTS[7]}" "${C_PORTS[8]}"
+	local both_pid=$HEADLINE_PID
+	local profiles=()
+	if ((BENCH_PROFILE_SECONDS > 0)); then
+		local name port
+		for name in ours:"${C_PORTS[2]}" stock:"${C_PORTS[5]}"; do
+			port="${name#*:}" name="${name%%:*}"
+			(sleep 3 && curl -sS -o "$BENCH_OUT/$name.cpu.pprof" \
+				"http://127.0.0.1:$port/debug/pprof/profile?seconds=$BENCH_PROFILE_SECONDS") &
+			profiles+=("$!")
+		done
+	fi
+	"$LOADGEN" collectors -spans "$BENCH_COLLECTOR_SPANS" -rounds "$BENCH_COLLECTOR_ROUNDS" \
+		-requests "$BENCH_COLLECTOR_REQUESTS" -warmup "$BENCH_COLLECTOR_WARMUP" \
+		-connections "$BENCH_COLLECTOR_CONNECTIONS" -slices "$BENCH_COLLECTOR_SLICES" -clk-tck "$CLK_TCK" \
+		-ours "http://127.0.0.1:$C_OURS_PORT/v1/traces" -ours-pid "$ours_pid" \
+		-stock "http://127.0.0.1:$C_STOCK_PORT/v1/traces" -stock-pid "$stock_pid" \
+		-floor "http://127.0.0.1:$C_FLOOR_PORT/v1/traces" -floor-pid "$floor_pid" \
+		-both-ours "http://127.0.0.1:$C_BOTH_OURS_PORT/v1/traces" -both-stock "http://127.0.0.1:$C_BOTH_STOCK_PORT/v1/traces" \
+		-both-pid "$both_pid" -out "$BENCH_OUT/collectors.json"
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if ((${#profiles[@]})); then
+		wait "${profiles[@]}" || true
+		echo "CPU profiles: $BENCH_OUT/ours.cpu.pprof, $BENCH_OUT/stock.cpu.pprof (go tool pprof -top $DIST FILE)"
+	fi
+	stop "$both_pid"
+	stop "$stock_pid"
+	stop "$ours_pid"
+	stop "$floor_pid"
+}
+if want collectors; then collectors; fi
+
 # 1. Receivers.
 RECEIVER_FILES=() RECEIVER_RATIOS=()
 receiver_phase() { # receiver_phase LABEL PORT RECEIVER SPANS
@@ -200,29 +291,34 @@ if want receivers; then receivers; fi
 # 2. Exporters.
 EXPORTER_FILES=() EXPORTER_RATIOS=()
 SINK_STATS="http://127.0.0.1:$BENCH_SINK_PORT/stats"
-exporter_phase() { # exporter_phase LABEL PORT EXPORTER
-	phase "$1" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -sink-url "$SINK_STATS" \
+exporter_phase() { # exporter_phase LABEL PORT EXPORTER INPUT
+	local proto=false
+	[[ "$4" == proto ]] && proto=true
+	phase "$1-$4" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -proto="$proto" -sink-url "$SINK_STATS" \
 		-counters "otelcol_exporter_sent_spans{exporter=\"$3\"},otelcol_exporter_send_failed_spans{exporter=\"$3\"}"
-	EXPORTER_FILES+=("$BENCH_OUT/$1.r$ROUND.json")
+	EXPORTER_FILES+=("$BENCH_OUT/$1-$4.r$ROUND.json")
 }
 exporters() {
-	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request"
+	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request, fed OTLP $BENCH_EXPORTER_INPUT"
 	"$SINK" -listen "127.0.0.1:$BENCH_SINK_PORT" >"$BENCH_OUT/sink.log" 2>&1 &
 	PIDS+=("$!")
 	"$LOADGEN" wait "$SINK_STATS" 10s
 	start_collector exporters.yaml exporters
-	local phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook") i p
-	EXPORTER_RATIOS+=("-ratio" "exp-ours/exp-stock")
-	if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
-		phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
-		EXPORTER_RATIOS+=("-ratio" "exp-signed/exp-stock")
-	fi
-	for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
-		# The order rotates every round.
-		for ((i = 0; i < ${#phases[@]}; i++)); do
-			p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
-			# shellcheck disable=SC2086 # label, port and exporter name
-			exporter_phase $p
+	local input phases i p
+	for input in $BENCH_EXPORTER_INPUT; do
+		phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook")
+		EXPORTER_RATIOS+=("-ratio" "exp-ours-$input/exp-stock-$input")
+		if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
+			phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
+			EXPORTER_RATIOS+=("-ratio" "exp-signed-$input/exp-stock-$input")
+		fi
+		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
+			# The order rotates every round.
+			for ((i = 0; i < ${#phases[@]}; i++)); do
+				p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
+				# shellcheck disable=SC2086 # label, port and exporter name
+				exporter_phase $p "$input"
+			done
 		done
 	done
 	ROUND=1
@@ -279,6 +375,10 @@ dedup() {
 if want dedup; then dedup; fi
 
 # Report.
+if [[ -f "$BENCH_OUT/collectors.json" ]]; then
+	log "HEADLINE: whole collectors, ours (webhook) against stock (otlp), into nop"
+	"$LOADGEN" headline "$BENCH_OUT/collectors.json"
+fi
 if ((${#RECEIVER_FILES[@]})); then
 	log "receivers (spans/s is what the receiver accepted; CPU is the whole collector)"
 	"$LOADGEN" report "${RECEIVER_RATIOS[@]}" "${RECEIVER_FILES[@]}"

@@ -56,7 +56,10 @@ var (
 )
 
 // Traces returns n Broadcast-like chat spans in one resource and scope. All
-// share one trace ID; span IDs are 1..n.
+// share one trace ID; span IDs are 1..n. Each has 23 attributes: the GenAI
+// request and usage (gen_ai.response.finish_reasons as the JSON-array string
+// Broadcast sends), the content (gen_ai.prompt, gen_ai.completion,
+// trace.input, trace.output), trace.metadata.*, user.id and session.id.
 func Traces(n int) ptrace.Traces { return traces(n, false) }
 
 // UniqueTraces is Traces with no text repeated from span to span: each
@@ -110,7 +113,9 @@ func traces(n int, unique bool) ptrace.Traces {
 		attrs.PutInt("gen_ai.usage.input_tokens.cached", int64(prompt/2))
 		attrs.PutInt("gen_ai.usage.output_tokens.reasoning", 0)
 		attrs.PutDouble("gen_ai.usage.cost", float64(prompt)*2.5e-6+float64(completion)*1e-5)
-		attrs.PutEmptySlice("gen_ai.response.finish_reasons").AppendEmpty().SetStr("stop")
+		// As Broadcast sends it: a JSON-encoded array in a string, which
+		// the receiver's lenient decoding turns into a string array.
+		attrs.PutStr("gen_ai.response.finish_reasons", `["stop"]`)
 		attrs.PutStr("gen_ai.prompt", `[{"role":"system","content":"You are a helpful support agent."},{"role":"user","content":`+quote(q)+`}]`)
 		attrs.PutStr("gen_ai.completion", `[{"role":"assistant","content":`+quote(a)+`}]`)
 		attrs.PutStr("trace.input", q)
@@ -143,14 +148,18 @@ func quote(s string) string {
 	return b.String()
 }
 
-// Payload is the OTLP JSON body of a request with Spans spans, and where in
-// it the trace IDs are, so that Fill can give each request its own.
+// Payload is the OTLP body of a request with Spans spans, and where in it
+// the trace IDs are, so that Fill can give each request its own.
 type Payload struct {
-	// Body is the template: OTLP JSON as pdata marshals it.
+	// Body is the template: OTLP JSON (or protobuf) as pdata marshals it.
 	Body  []byte
 	Spans int
-	// idOffsets are the offsets of the 32 hex digits of each traceId.
+	// ContentType is the body's media type.
+	ContentType string
+	// idOffsets are the offsets of the 32 hex digits of each traceId, or
+	// of its 16 bytes in protobuf (raw).
 	idOffsets []int
+	raw       bool
 }
 
 var traceIDKey = []byte(`"traceId":"`)
@@ -166,7 +175,7 @@ func newPayload(td ptrace.Traces, spans int) *Payload {
 	if err != nil {
 		panic(err)
 	}
-	p := &Payload{Body: body, Spans: spans}
+	p := &Payload{Body: body, Spans: spans, ContentType: "application/json"}
 	for off := 0; ; {
 		i := bytes.Index(body[off:], traceIDKey)
 		if i < 0 {
@@ -182,6 +191,33 @@ func newPayload(td ptrace.Traces, spans int) *Payload {
 	return p
 }
 
+// NewProtoPayload marshals Traces(spans) to OTLP protobuf, the encoding
+// OpenTelemetry SDKs send by default.
+func NewProtoPayload(spans int) *Payload {
+	body, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(Traces(spans))
+	if err != nil {
+		panic(err)
+	}
+	p := &Payload{Body: body, Spans: spans, ContentType: "application/x-protobuf", raw: true}
+	// Every span has the trace ID of Traces, as 16 bytes after the tag and
+	// length of field trace_id (0x0a 0x10).
+	id := Traces(1).ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID()
+	tid := append([]byte{0x0a, 0x10}, id[:]...)
+	for off := 0; ; {
+		i := bytes.Index(body[off:], tid)
+		if i < 0 {
+			break
+		}
+		off += i + 2
+		p.idOffsets = append(p.idOffsets, off)
+		off += 16
+	}
+	if len(p.idOffsets) != spans {
+		panic(fmt.Sprintf("benchdata: found %d trace IDs in a protobuf body of %d spans", len(p.idOffsets), spans))
+	}
+	return p
+}
+
 // Fill copies the template into dst, reusing its capacity, and writes the
 // trace ID of request seq of run into every span. Distinct (run, seq) pairs
 // give distinct trace IDs, so no span repeats another request's.
@@ -193,6 +229,10 @@ func (p *Payload) Fill(dst []byte, run, seq uint64) []byte {
 	var hexID [32]byte
 	hex.Encode(hexID[:], id[:])
 	for _, off := range p.idOffsets {
+		if p.raw {
+			copy(dst[off:off+16], id[:])
+			continue
+		}
 		copy(dst[off:off+32], hexID[:])
 	}
 	return dst

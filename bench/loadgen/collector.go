@@ -61,7 +61,10 @@ func cpuTicks(pid int) int64 {
 }
 
 // rssKiB returns VmRSS of pid in KiB.
-func rssKiB(pid int) int64 {
+func rssKiB(pid int) int64 { return statusKiB(pid, "VmRSS:") }
+
+// statusKiB returns a field of /proc/<pid>/status that is in kB.
+func statusKiB(pid int, field string) int64 {
 	if pid <= 0 {
 		return 0
 	}
@@ -72,7 +75,7 @@ func rssKiB(pid int) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return n
 		}

@@ -1,5 +1,8 @@
 // Command loadgen drives the load phases of bench/run.sh.
 //
+//	loadgen collectors -ours URL -ours-pid P -stock URL -stock-pid P \
+//	    -floor URL -floor-pid P -both-ours URL -both-stock URL -both-pid P
+//	loadgen headline collectors.json
 //	loadgen run -label ours -url http://127.0.0.1:4319/v1/traces -spans 100 \
 //	    -concurrency 8 -duration 15s -pid 1234 -out ours.json
 //	loadgen report ours.json stock.json -ratio ours/stock
@@ -7,7 +10,8 @@
 //	loadgen wait http://127.0.0.1:13133/ 30s
 //	loadgen goratios receiver.txt exporter.txt
 //
-// run has vegeta (https://github.com/tsenart/vegeta, installed by
+// collectors is the headline: whole collectors, ours against stock, loaded
+// at once and alone (collectors.go). run has vegeta (https://github.com/tsenart/vegeta, installed by
 // bench/run.sh) POST Broadcast-like OTLP JSON bodies (bench/benchdata) at a
 // fixed concurrency for a bounded time and number of requests, and reads its
 // results: vegeta sends and times the requests, loadgen only writes the
@@ -41,6 +45,10 @@ func main() {
 		err = waitCmd(os.Args[2:])
 	case "goratios":
 		err = goRatiosCmd(os.Args[2:])
+	case "collectors":
+		err = collectorsCmd(os.Args[2:])
+	case "headline":
+		err = headlineCmd(os.Args[2:])
 	default:
 		usage()
 	}
@@ -51,6 +59,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: loadgen run|report|ports|wait|goratios ... (see the package documentation)")
+	fmt.Fprintln(os.Stderr, "usage: loadgen collectors|headline|run|report|ports|wait|goratios ... (see the package documentation)")
 	os.Exit(2)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-webhook/otelcol-webhook/bench/benchdata"
 )
@@ -181,4 +182,20 @@ func TestFreePorts(t *testing.T) {
 		require.NoError(t, err, "port %d is free", p)
 		require.NoError(t, ln.Close())
 	}
+}
+
+// TestProtoPayloadFill: every span of a filled protobuf body has the
+// request's own trace ID, and the body is still the same traces otherwise.
+func TestProtoPayloadFill(t *testing.T) {
+	p := benchdata.NewProtoPayload(3)
+	body := p.Fill(nil, 7, 9)
+	td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(body)
+	require.NoError(t, err)
+	require.Equal(t, 3, td.SpanCount())
+	spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	for i := range spans.Len() {
+		id := spans.At(i).TraceID()
+		require.Equal(t, "0000000000000007"+"0000000000000009", id.String())
+	}
+	require.Equal(t, "application/x-protobuf", p.ContentType)
 }

@@ -59,7 +59,7 @@ type runConfig struct {
 	spans, concurrency  int
 	duration, warmup    time.Duration
 	maxRequests         int64
-	sign                bool
+	sign, proto         bool
 	pid, clkTck         int
 	metricsURL, sinkURL string
 	counters            []string
@@ -79,6 +79,7 @@ func runCmd(args []string) error {
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before the measurement")
 	fs.Int64Var(&c.maxRequests, "max-requests", 0, "stop the measurement after this many requests (0: no limit)")
 	fs.BoolVar(&c.sign, "sign", true, "sign with Standard Webhooks and send the required header")
+	fs.BoolVar(&c.proto, "proto", false, "send OTLP protobuf instead of OTLP JSON")
 	fs.IntVar(&c.pid, "pid", 0, "collector process to sample (CPU, RSS)")
 	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
 	fs.StringVar(&c.metricsURL, "metrics-url", "", "collector Prometheus endpoint, read before and after")
@@ -117,7 +118,11 @@ func run(c runConfig) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	a := &attack{c: c, payload: benchdata.NewPayload(c.spans), signer: signer, run: benchdata.NewRun(), dir: dir}
+	payload := benchdata.NewPayload(c.spans)
+	if c.proto {
+		payload = benchdata.NewProtoPayload(c.spans)
+	}
+	a := &attack{c: c, payload: payload, signer: signer, run: benchdata.NewRun(), dir: dir}
 	if c.warmup > 0 {
 		if _, err := a.vegeta(c.warmup, 0); err != nil {
 			return nil, err

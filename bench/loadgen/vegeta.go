@@ -120,7 +120,7 @@ func (a *attack) targets(w io.WriteCloser, limit int64) error {
 			return err
 		}
 		clear(h)
-		h.Set("Content-Type", "application/json")
+		h.Set("Content-Type", a.payload.ContentType)
 		if a.c.sign {
 			h.Set(benchdata.AuthHeader, benchdata.AuthValue)
 			a.signer.Sign(h, body, benchdata.DeliveryID(a.run, a.seq), time.Now())

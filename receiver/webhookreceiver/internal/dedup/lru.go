@@ -1,10 +1,6 @@
 package dedup // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/dedup"
 
-import (
-	"strings"
-
-	"github.com/hashicorp/golang-lru/v2/simplelru"
-)
+import "strings"
 
 // entry is what a cache knows of a key.
 type entry struct {
@@ -17,19 +13,19 @@ type entry struct {
 // never evicts another (delivery ids). Not safe for concurrent use.
 type spaces struct {
 	max    int
-	byName map[string]*simplelru.LRU[keyID, entry]
+	byName map[string]*lru
 	// The last namespace used: consecutive keys of a call almost always
 	// share it, and a string compare is cheaper than a map lookup.
 	lastName string
-	last     *simplelru.LRU[keyID, entry]
+	last     *lru
 }
 
 func newSpaces(maxEntries int) *spaces {
-	return &spaces{max: maxEntries, byName: map[string]*simplelru.LRU[keyID, entry]{}}
+	return &spaces{max: maxEntries, byName: map[string]*lru{}}
 }
 
 // of returns the cache of key's namespace, creating it on first use.
-func (s *spaces) of(key Key) *simplelru.LRU[keyID, entry] {
+func (s *spaces) of(key Key) *lru {
 	name := key.space
 	if s.last != nil && name == s.lastName {
 		return s.last
@@ -38,7 +34,7 @@ func (s *spaces) of(key Key) *simplelru.LRU[keyID, entry] {
 	if !ok {
 		// Clone: name may be a slice of a caller's buffer.
 		name = strings.Clone(name)
-		c, _ = simplelru.NewLRU[keyID, entry](s.max, nil) // fails only for a size <= 0, which Check refuses
+		c = newLRU(s.max)
 		s.byName[name] = c
 	}
 	s.lastName, s.last = name, c

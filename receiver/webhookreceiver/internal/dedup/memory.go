@@ -23,10 +23,19 @@ func (m *memory) reserve(keys []Key, states []State, now int64) (hits, misses in
 	defer m.mu.Unlock()
 	for i, key := range keys {
 		c := m.spaces.of(key)
-		e, ok := c.Get(key.id)
+		// One lookup per key: the cache is read by node.
+		n, ok := c.find(key.id)
+		if !ok {
+			c.insert(key.id, entry{expires: expires})
+			states[i] = New
+			misses++
+			continue
+		}
+		c.toFront(n)
+		e := &c.nodes[n].e
 		switch {
-		case !ok || e.expires <= now:
-			c.Add(key.id, entry{expires: expires})
+		case e.expires <= now:
+			*e = entry{expires: expires}
 			states[i] = New
 			misses++
 		case e.done:

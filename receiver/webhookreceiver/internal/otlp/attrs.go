@@ -238,11 +238,10 @@ func keyMeta(key string) uint8 {
 // genai.RepairValue converts it, and reports whether it did.
 func (d *decoder) putGenAI(m pcommon.Map, key string, s textRef) bool {
 	if key == genai.AttrFinishReasons {
-		v := m.PutEmpty(key)
-		v.SetStr(d.make(s, &d.vals))
-		if genai.RepairValue(key, v) {
-			d.repairs.Add(repairFinishReasons)
+		if !d.putFinishReasons(m, key, d.bytesOf(s)) {
+			return false
 		}
+		d.repairs.Add(repairFinishReasons)
 		return true
 	}
 	switch i, f, t := genai.RepairNumber(key, view(d.bytesOf(s))); t {

@@ -55,6 +55,9 @@ type decoder struct {
 	stack []kv   // attribute entries being read
 	done  []kv   // entries of nested lists read
 	bytes []byte // bytesValue contents
+	// fr and ftext read gen_ai.response.finish_reasons (finish.go).
+	fr    jsontok.Reader
+	ftext []byte
 	// predict: the next attribute list read predicts (predict.go); kpred
 	// and vpred are the keys and values remembered, by position.
 	predict      bool
@@ -91,7 +94,7 @@ func getDecoder(body []byte, strict bool, repairs *RepairCounts) *decoder {
 }
 
 func putDecoder(d *decoder) {
-	if cap(d.text) > maxPooledScratch || cap(d.bytes) > maxPooledScratch || cap(d.stack)+cap(d.done) > maxPooledScratch/64 {
+	if cap(d.text) > maxPooledScratch || cap(d.bytes) > maxPooledScratch || cap(d.ftext) > maxPooledScratch || cap(d.stack)+cap(d.done) > maxPooledScratch/64 {
 		return
 	}
 	keys, vals, longs, kpred, vpred := d.keys, d.vals, d.longs, d.kpred, d.vpred
@@ -102,7 +105,7 @@ func putDecoder(d *decoder) {
 	*d = decoder{
 		keys: keys, vals: vals, longs: longs, kpred: kpred, vpred: vpred,
 		path: d.path[:0], other: d.other[:0], text: d.text[:0], ktext: d.ktext[:0],
-		stack: d.stack[:0], done: d.done[:0], bytes: d.bytes[:0],
+		stack: d.stack[:0], done: d.done[:0], bytes: d.bytes[:0], ftext: d.ftext[:0],
 	}
 	decoderPool.Put(d)
 }
