@@ -16,6 +16,7 @@ const maxRequestBody = 64 << 10
 func (c *webhookConsole) routes() http.Handler {
 	mux := http.NewServeMux()
 	c.exporterRoutes(mux)
+	c.receivedRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})

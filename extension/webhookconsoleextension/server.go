@@ -22,6 +22,8 @@ type webhookConsole struct {
 	settings component.TelemetrySettings
 	logger   *zap.Logger
 	registry *registry
+	// received holds the logs of the receivers (received.go).
+	received receivedLogs
 
 	mu       sync.Mutex
 	started  bool
