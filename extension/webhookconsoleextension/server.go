@@ -24,6 +24,8 @@ type webhookConsole struct {
 	registry *registry
 	// received holds the logs of the receivers (received.go).
 	received receivedLogs
+	// flashes holds the results of the page's actions (actions.go).
+	flashes flashes
 
 	mu       sync.Mutex
 	started  bool
@@ -69,6 +71,7 @@ func (c *webhookConsole) Start(ctx context.Context, host component.Host) error {
 	}
 	c.started, c.server, c.listener, c.done = true, server, ln, make(chan struct{})
 	c.logger.Info("Webhook console listening", zap.String("endpoint", ln.Addr().String()))
+	c.warnIfExposed(ln.Addr())
 	go func() {
 		defer close(c.done)
 		if err := server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
