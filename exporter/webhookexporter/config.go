@@ -75,9 +75,17 @@ type Config struct {
 	// RedactContent removes prompt and completion content attributes before
 	// the data is queued or sent.
 	RedactContent bool `mapstructure:"redact_content"`
+	// Delivery, when set, handles failures instead of retry_on_failure:
+	// a retry schedule of days outside the sending queue, dead letters and
+	// replay.
+	Delivery configoptional.Optional[DeliveryConfig] `mapstructure:"delivery"`
 	// MaxRequestBodySize, when positive, is the largest (uncompressed)
 	// request body in bytes; larger batches are split. 0 means no limit.
 	MaxRequestBodySize int `mapstructure:"max_request_body_size"`
+
+	// retryExplicit records that the configuration sets
+	// retry_on_failure::enabled: true itself, which delivery forbids.
+	retryExplicit bool
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -123,7 +131,11 @@ func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
 	// plain has Config's fields but not this method, so decoding it does not
 	// come back here.
 	type plain Config
-	return conf.Unmarshal((*plain)(cfg))
+	if err := conf.Unmarshal((*plain)(cfg)); err != nil {
+		return err
+	}
+	cfg.retryExplicit = conf.IsSet("retry_on_failure::enabled") && cfg.RetryConfig.Enabled
+	return nil
 }
 
 // Validate checks the configuration. Nested settings owned by the collector
@@ -156,6 +168,14 @@ func (cfg *Config) Validate() error {
 	if sig := cfg.Signature.Get(); sig != nil {
 		if err := sig.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("\"signature\": %w", err))
+		}
+	}
+	if d := cfg.Delivery.Get(); d != nil {
+		if err := d.validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if cfg.retryExplicit {
+			errs = append(errs, errRetryWithDelivery)
 		}
 	}
 	if cfg.MaxRequestBodySize < 0 {

@@ -17,8 +17,10 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/delivery"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/encoding"
 	"github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter/internal/metadata"
+	"github.com/otelcol-webhook/otelcol-webhook/internal/console"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
@@ -36,6 +38,8 @@ const (
 
 	attrStatusClass = "status_class"
 	attrEncoding    = "encoding"
+	attrOutcome     = "outcome"
+	attrState       = "state"
 )
 
 type webhookExporter struct {
@@ -54,6 +58,15 @@ type webhookExporter struct {
 	maxBody     int
 	encoder     encoding.Encoder
 	contentType string
+
+	// id and signal name this exporter in the console and the store.
+	id     component.ID
+	signal string
+	// clock drives delivery mode; nil is the wall clock (tests set it).
+	clock delivery.Clock
+	// delivery is set at start in delivery mode.
+	delivery   *delivery.Manager
+	unregister func()
 
 	mu     sync.Mutex
 	client *http.Client
@@ -75,6 +88,7 @@ func newWebhookExporter(cfg *Config, set exporter.Settings) (*webhookExporter, e
 		retryable: make(map[int]bool, len(cfg.RetryableStatuses)),
 		maxBody:   cfg.MaxRequestBodySize,
 		userAgent: userAgent(set.BuildInfo),
+		id:        set.ID,
 	}
 	for _, s := range cfg.RetryableStatuses {
 		e.retryable[s] = true
@@ -136,10 +150,25 @@ func (e *webhookExporter) start(ctx context.Context, host component.Host) error 
 				zap.Error(err))
 		}
 	}
+	if e.cfg.Delivery.HasValue() {
+		if err := e.startDelivery(ctx, host); err != nil {
+			return err
+		}
+	}
+	if c := console.Find(host); c != nil {
+		e.unregister = c.RegisterExporter(consoleExporter{e})
+	}
 	return nil
 }
 
-func (e *webhookExporter) shutdown(context.Context) error {
+func (e *webhookExporter) shutdown(ctx context.Context) error {
+	if e.unregister != nil {
+		e.unregister()
+	}
+	var err error
+	if e.delivery != nil {
+		err = e.delivery.Shutdown(ctx)
+	}
 	e.mu.Lock()
 	client := e.client
 	e.client = nil
@@ -148,7 +177,7 @@ func (e *webhookExporter) shutdown(context.Context) error {
 		client.CloseIdleConnections()
 	}
 	e.telemetry.Shutdown()
-	return nil
+	return err
 }
 
 func (e *webhookExporter) httpClient() *http.Client {
@@ -207,6 +236,12 @@ func (e *webhookExporter) send(ctx context.Context, body []byte, recycle func([]
 func (e *webhookExporter) do(ctx context.Context, body []byte, testConnection bool, recycle func([]byte)) (*http.Response, error) {
 	shared := newSharedBody(body, recycle)
 	defer shared.release()
+	return e.doShared(ctx, shared, testConnection)
+}
+
+// doShared is do for a body the caller holds a reference to.
+func (e *webhookExporter) doShared(ctx context.Context, shared *sharedBody, testConnection bool) (*http.Response, error) {
+	body := shared.body
 	client := e.httpClient()
 	if client == nil {
 		return nil, errors.New("exporter is not started")

@@ -60,6 +60,7 @@ func createDefaultConfig() component.Config {
 		RetryableStatuses: defaultRetryableStatuses(),
 		Signature:         configoptional.Default(SignatureConfig{}),
 		TestConnection:    configoptional.Default(TestConnectionConfig{FailOnError: true}),
+		Delivery:          configoptional.Default(defaultDeliveryConfig()),
 	}
 }
 
@@ -69,6 +70,7 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	if err != nil {
 		return nil, err
 	}
+	e.signal = "traces"
 	inner, err := exporterhelper.NewTraces(ctx, set, cfg, e.pushTraces, helperOptions(c, e)...)
 	if err != nil {
 		e.telemetry.Shutdown()
@@ -83,6 +85,7 @@ func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config
 	if err != nil {
 		return nil, err
 	}
+	e.signal = "logs"
 	inner, err := exporterhelper.NewLogs(ctx, set, cfg, e.pushLogs, helperOptions(c, e)...)
 	if err != nil {
 		e.telemetry.Shutdown()
@@ -97,6 +100,7 @@ func createMetrics(ctx context.Context, set exporter.Settings, cfg component.Con
 	if err != nil {
 		return nil, err
 	}
+	e.signal = "metrics"
 	inner, err := exporterhelper.NewMetrics(ctx, set, cfg, e.pushMetrics, helperOptions(c, e)...)
 	if err != nil {
 		e.telemetry.Shutdown()
@@ -114,7 +118,17 @@ func helperOptions(c *Config, e *webhookExporter) []exporterhelper.Option {
 		// The HTTP client's timeout bounds each request; exporterhelper's
 		// would bound all the requests of a split batch together.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
-		exporterhelper.WithRetry(c.RetryConfig),
+		exporterhelper.WithRetry(retryConfig(c)),
 		exporterhelper.WithQueue(c.QueueConfig),
 	}
+}
+
+// retryConfig is retry_on_failure, off in delivery mode: the delivery
+// schedule retries outside the sending queue instead.
+func retryConfig(c *Config) configretry.BackOffConfig {
+	retry := c.RetryConfig
+	if c.Delivery.HasValue() {
+		retry.Enabled = false
+	}
+	return retry
 }

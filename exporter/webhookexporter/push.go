@@ -48,7 +48,7 @@ func (e *webhookExporter) push(ctx context.Context, items encoding.Items, batch 
 	if !e.encoder.PerItem() {
 		body, err := batch.Encode(0, items.Len())
 		if err == nil && (e.maxBody <= 0 || len(body) <= e.maxBody) {
-			return e.sendBody(ctx, body, recycler(batch))
+			return e.sendBody(ctx, body, recycler(batch), items.Len())
 		}
 		if err == nil {
 			recycleBody(batch, body)
@@ -80,7 +80,7 @@ func (e *webhookExporter) pushSplit(ctx context.Context, s *splitter, retry func
 			dropped = append(dropped, err)
 			continue
 		}
-		if err := e.sendBody(ctx, c.body, recycler(s.batch)); err != nil {
+		if err := e.sendBody(ctx, c.body, recycler(s.batch), c.end-c.start); err != nil {
 			if consumererror.IsPermanent(err) {
 				dropped = append(dropped, err)
 				continue
@@ -100,14 +100,18 @@ func (e *webhookExporter) pushSplit(ctx context.Context, s *splitter, retry func
 	return nil
 }
 
-// sendBody sends body, unless the encoding left nothing to send. recycle,
-// if not nil, takes the body back once nothing reads it.
-func (e *webhookExporter) sendBody(ctx context.Context, body []byte, recycle func([]byte)) error {
+// sendBody sends body, of items items, unless the encoding left nothing to
+// send. recycle, if not nil, takes the body back once nothing reads it. In
+// delivery mode each body is a delivery of its own.
+func (e *webhookExporter) sendBody(ctx context.Context, body []byte, recycle func([]byte), items int) error {
 	if len(body) == 0 {
 		if recycle != nil {
 			recycle(body)
 		}
 		return nil
+	}
+	if e.delivery != nil {
+		return e.deliver(ctx, body, recycle, items)
 	}
 	return e.send(ctx, body, recycle)
 }

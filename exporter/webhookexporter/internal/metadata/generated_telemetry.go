@@ -3,10 +3,12 @@
 package metadata
 
 import (
+	"context"
 	"errors"
 	"sync"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/embedded"
 	"go.opentelemetry.io/otel/trace"
 
 	"go.opentelemetry.io/collector/component"
@@ -23,11 +25,16 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                           metric.Meter
-	mu                              sync.Mutex
-	registrations                   []metric.Registration
-	ExporterWebhookEncodingFailures metric.Int64Counter
-	ExporterWebhookResponses        metric.Int64Counter
+	meter                              metric.Meter
+	mu                                 sync.Mutex
+	registrations                      []metric.Registration
+	ExporterWebhookDeadLetters         metric.Int64ObservableGauge
+	ExporterWebhookDeliveries          metric.Int64Counter
+	ExporterWebhookDeliveriesScheduled metric.Int64ObservableGauge
+	ExporterWebhookDeliveryAttempts    metric.Int64Counter
+	ExporterWebhookEncodingFailures    metric.Int64Counter
+	ExporterWebhookEndpointState       metric.Int64ObservableGauge
+	ExporterWebhookResponses           metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -39,6 +46,61 @@ type telemetryBuilderOptionFunc func(mb *TelemetryBuilder)
 
 func (tbof telemetryBuilderOptionFunc) apply(mb *TelemetryBuilder) {
 	tbof(mb)
+}
+
+// RegisterExporterWebhookDeadLettersCallback sets callback for observable ExporterWebhookDeadLetters metric.
+func (builder *TelemetryBuilder) RegisterExporterWebhookDeadLettersCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterWebhookDeadLetters, obs: o})
+		return nil
+	}, builder.ExporterWebhookDeadLetters)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterExporterWebhookDeliveriesScheduledCallback sets callback for observable ExporterWebhookDeliveriesScheduled metric.
+func (builder *TelemetryBuilder) RegisterExporterWebhookDeliveriesScheduledCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterWebhookDeliveriesScheduled, obs: o})
+		return nil
+	}, builder.ExporterWebhookDeliveriesScheduled)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterExporterWebhookEndpointStateCallback sets callback for observable ExporterWebhookEndpointState metric.
+func (builder *TelemetryBuilder) RegisterExporterWebhookEndpointStateCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ExporterWebhookEndpointState, obs: o})
+		return nil
+	}, builder.ExporterWebhookEndpointState)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+type observerInt64 struct {
+	embedded.Int64Observer
+	inst metric.Int64Observable
+	obs  metric.Observer
+}
+
+func (oi *observerInt64) Observe(value int64, opts ...metric.ObserveOption) {
+	oi.obs.ObserveInt64(oi.inst, value, opts...)
 }
 
 // Shutdown unregister all registered callbacks for async instruments.
@@ -59,10 +121,40 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ExporterWebhookDeadLetters, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_webhook_dead_letters",
+		metric.WithDescription("Number of dead letters kept in delivery mode. [Alpha]"),
+		metric.WithUnit("{delivery}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterWebhookDeliveries, err = builder.meter.Int64Counter(
+		"otelcol_exporter_webhook_deliveries",
+		metric.WithDescription("Number of deliveries (request bodies) in delivery mode by outcome. [Alpha]"),
+		metric.WithUnit("{delivery}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterWebhookDeliveriesScheduled, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_webhook_deliveries_scheduled",
+		metric.WithDescription("Number of deliveries waiting for their next attempt in delivery mode. [Alpha]"),
+		metric.WithUnit("{delivery}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterWebhookDeliveryAttempts, err = builder.meter.Int64Counter(
+		"otelcol_exporter_webhook_delivery_attempts",
+		metric.WithDescription("Number of attempts made in delivery mode (first attempts and retries), by the class of their response status. [Alpha]"),
+		metric.WithUnit("{attempt}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ExporterWebhookEncodingFailures, err = builder.meter.Int64Counter(
 		"otelcol_exporter_webhook_encoding_failures",
 		metric.WithDescription("Number of spans, log records and metric data points dropped because they could not be encoded into a request body, for example a template that fails or renders invalid JSON. [Alpha]"),
 		metric.WithUnit("{item}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterWebhookEndpointState, err = builder.meter.Int64ObservableGauge(
+		"otelcol_exporter_webhook_endpoint_state",
+		metric.WithDescription("State of the webhook endpoint in delivery mode; 1 for the current state, 0 for the others. [Alpha]"),
+		metric.WithUnit("1"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterWebhookResponses, err = builder.meter.Int64Counter(
