@@ -24,6 +24,7 @@ var assets embed.FS
 
 var pageTemplate = template.Must(template.New("page.html").Funcs(template.FuncMap{
 	"when":     formatTime,
+	"whenMS":   formatTimeMS,
 	"duration": formatDuration,
 	"str": func(p *string) string {
 		if p == nil {
@@ -180,6 +181,12 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// formatTimeMS is formatTime with milliseconds, for attempts that follow
+// each other within a second.
+func formatTimeMS(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04:05.000Z")
 }
 
 func formatDuration(ms float64) string {
