@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -31,7 +32,14 @@ type consoleLog struct {
 	// beyond the fixed list and the name patterns: every route's
 	// required_headers and signature header.
 	secret map[string]bool
+	// verdicts caches isSecretHeader by name, for up to maxVerdicts names:
+	// senders repeat the same few headers.
+	verdicts     sync.Map
+	verdictCount atomic.Int32
 }
+
+// maxVerdicts bounds the cache of header names, which clients choose.
+const maxVerdicts = 1024
 
 // startConsole registers with the console when one is configured.
 func (r *webhookReceiver) startConsole(host component.Host) {
@@ -246,6 +254,19 @@ func secretHeaders(cfg *Config) map[string]bool {
 // isSecretHeader reports whether the value of the canonical header name
 // must not be shown.
 func (c *consoleLog) isSecretHeader(name string) bool {
+	if v, ok := c.verdicts.Load(name); ok {
+		return v.(bool)
+	}
+	secret := c.judgeHeader(name)
+	if c.verdictCount.Load() < maxVerdicts {
+		if _, loaded := c.verdicts.LoadOrStore(name, secret); !loaded {
+			c.verdictCount.Add(1)
+		}
+	}
+	return secret
+}
+
+func (c *consoleLog) judgeHeader(name string) bool {
 	if alwaysSecret[name] || c.secret[name] {
 		return true
 	}

@@ -352,6 +352,14 @@ func TestHeaderRedactionNames(t *testing.T) {
 		assert.Equal(t, secret, c.isSecretHeader(name), name)
 	}
 
+	// Asked again, from the cache of verdicts; the cache is bounded.
+	assert.True(t, c.isSecretHeader("X-Api-Key"))
+	assert.False(t, c.isSecretHeader("User-Agent"))
+	for i := range 2 * maxVerdicts {
+		assert.Equal(t, i%2 == 0, c.isSecretHeader(fmt.Sprintf("X-%d-%s", i, map[bool]string{true: "Token", false: "Plain"}[i%2 == 0])))
+	}
+	assert.LessOrEqual(t, int(c.verdictCount.Load()), maxVerdicts)
+
 	h := c.headers(http.Header{"B": {"2"}, "A": {"1", "x"}, "Authorization": {"Bearer t"}, "Long": {strings.Repeat("v", 10<<10)}})
 	require.Len(t, h, 4)
 	assert.Equal(t, console.Header{Name: "A", Value: "1, x"}, h[0])
