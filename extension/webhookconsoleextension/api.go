@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 )
 
@@ -42,6 +43,13 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 // readJSON decodes a request's JSON body into v, refusing unknown fields,
 // trailing data and bodies over maxRequestBody; the error names the problem.
 func readJSON(r *http.Request, v any) error {
+	// A JSON content type makes a cross-site request from a browser
+	// preflighted (and refused: the console answers no CORS preflight
+	// unless configured to), so a web page cannot replay through a console
+	// on the operator's loopback.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return fmt.Errorf("the request body must be JSON sent with Content-Type: application/json, got %q", r.Header.Get("Content-Type"))
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxRequestBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

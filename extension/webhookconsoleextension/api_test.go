@@ -140,6 +140,9 @@ func (f *fixture) call(t *testing.T, method, path, body string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, f.api+path, strings.NewReader(body))
 	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -274,7 +277,7 @@ func TestAPIErrors(t *testing.T) {
 		{"GET", "/api/v1/deliveries?limit=x", "", 400, `\"limit\" must be a whole number`},
 		{"GET", "/api/v1/deliveries?exporter=webhook/other", "", 404, `no exporter \"webhook/other\" is registered`},
 		{"GET", "/api/v1/deliveries?signal=logs", "", 400, `\"signal\" needs \"exporter\"`},
-		{"POST", "/api/v1/replay", "", 400, "the request body is empty"},
+		{"POST", "/api/v1/replay", "", 400, "Content-Type: application/json"},
 		{"POST", "/api/v1/replay", "{", 400, "not the JSON object expected"},
 		{"POST", "/api/v1/replay", `{"exporter":"webhook/alerts","extra":1}`, 400, `unknown field \"extra\"`},
 		{"POST", "/api/v1/replay", `{"exporter":"webhook/alerts"} {}`, 400, "data after its JSON object"},
@@ -289,6 +292,23 @@ func TestAPIErrors(t *testing.T) {
 		assert.Equal(t, tc.code, code, "%s %s %s: %s", tc.method, tc.path, tc.body, body)
 		assert.Contains(t, body, `{"error":"`, "%s %s", tc.method, tc.path)
 		assert.Contains(t, body, tc.msg, "%s %s %s", tc.method, tc.path, tc.body)
+	}
+}
+
+// A browser's cross-site form post (text/plain, no preflight) cannot
+// replay: the API takes JSON bodies only with their content type.
+func TestAPIRefusesBodiesThatAreNotJSON(t *testing.T) {
+	f := newFixture(t, http.StatusOK)
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		req, err := http.NewRequest(http.MethodPost, f.api+"/api/v1/replay", strings.NewReader(`{"exporter":"webhook/alerts","state":"dead"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", ct)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, ct)
+		assert.Contains(t, string(body), "Content-Type: application/json", ct)
 	}
 }
 

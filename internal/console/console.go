@@ -21,17 +21,21 @@ type Console interface {
 }
 
 // Find returns the console among the host's extensions, or nil when none is
-// configured. Components need no setting of their own to be found.
+// configured. Components need no setting of their own to be found. With
+// several consoles configured, the one whose ID sorts first is used, so
+// that every component registers with the same one.
 func Find(host component.Host) Console {
 	if host == nil {
 		return nil
 	}
-	for _, ext := range host.GetExtensions() {
-		if c, ok := ext.(Console); ok {
-			return c
+	var found Console
+	var foundID string
+	for id, ext := range host.GetExtensions() {
+		if c, ok := ext.(Console); ok && (found == nil || id.String() < foundID) {
+			found, foundID = c, id.String()
 		}
 	}
-	return nil
+	return found
 }
 
 // ErrNotFound is what an Exporter returns for an id it does not hold; the

@@ -2,12 +2,14 @@ package delivery // import "github.com/otelcol-webhook/otelcol-webhook/exporter/
 
 import (
 	"bytes"
+	"cmp"
 	"container/heap"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,6 +101,14 @@ func (m *Manager) Start(ctx context.Context) error {
 	}
 	m.disabled.Store(disabled)
 	m.nextSeq = next
+	// A store lists its records in any order; dead letters are kept in
+	// the order they died, which retention relies on.
+	slices.SortFunc(records, func(a, b *Record) int {
+		if c := a.DeadAt.Compare(b.DeadAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seq, b.Seq)
+	})
 	for _, r := range records {
 		r.index = -1
 		m.records[r.ID] = r

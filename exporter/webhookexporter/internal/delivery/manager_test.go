@@ -202,3 +202,17 @@ func TestFailingDeliveryDoesNotBlock(t *testing.T) {
 	assert.Equal(t, 20, f.obs.outcome(OutcomeDelivered))
 	f.waitCounts(t, 1, 0)
 }
+
+// The memory store loses what it holds at shutdown, and says so.
+func TestMemoryStoreLossIsLogged(t *testing.T) {
+	f := newFixture(t, Config{}, nil, status(200))
+	f.deliver(t, "a", status(503))
+	f.deliver(t, "b", status(400))
+	f.waitCounts(t, 1, 1)
+	require.NoError(t, f.m.Shutdown(context.Background()))
+	logged := f.logs.FilterMessageSnippet("lost at shutdown").All()
+	require.Len(t, logged, 1)
+	assert.Equal(t, int64(1), logged[0].ContextMap()["scheduled"])
+	assert.Equal(t, int64(1), logged[0].ContextMap()["dead_letters"])
+	assert.Equal(t, 2, f.obs.outcome(OutcomeEvicted))
+}
