@@ -359,10 +359,18 @@ func TestPageAssets(t *testing.T) {
 	status, _ = f.get(t, "/nothing")
 	assert.Equal(t, http.StatusNotFound, status)
 
-	// A body the API serves runs nothing, whatever type it declares.
-	resp, err := http.Get(f.srv.URL + "/api/v1/deliveries/d1/body")
+	// Whatever the API answers runs nothing, a body whatever type it
+	// declares included.
+	for _, path := range []string{"/api/v1/deliveries/d1/body", "/api/v1/received", "/api/v1/nothing"} {
+		resp, err := http.Get(f.srv.URL + path)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "sandbox", path)
+		assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
+		assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"), path)
+	}
+	resp, err := http.Get(f.srv.URL + "/api/v1/received")
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	assert.Equal(t, apiCSP, resp.Header.Get("Content-Security-Policy"))
-	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
 }

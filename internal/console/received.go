@@ -20,17 +20,20 @@ type ReceivedConsole interface {
 }
 
 // FindReceived returns the console among the host's extensions, or nil when
-// none is configured.
+// none is configured. As with Find, the one whose ID sorts first is used,
+// so that receivers and exporters register with the same console.
 func FindReceived(host component.Host) ReceivedConsole {
 	if host == nil {
 		return nil
 	}
-	for _, ext := range host.GetExtensions() {
-		if c, ok := ext.(ReceivedConsole); ok {
-			return c
+	var found ReceivedConsole
+	var foundID string
+	for id, ext := range host.GetExtensions() {
+		if c, ok := ext.(ReceivedConsole); ok && (found == nil || id.String() < foundID) {
+			found, foundID = c, id.String()
 		}
 	}
-	return nil
+	return found
 }
 
 // ReceiverInfo describes a receiver as the console shows it.
