@@ -74,6 +74,16 @@ func Run[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
+// Submit runs steps that submit a form (a click on its button) and waits
+// until the page the form leads to has loaded, redirects followed.
+func Submit(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err := chromedp.RunResponse(ctx, steps...)
+	require.NoError(t, err)
+}
+
 // Screenshot saves a PNG of the whole page of ctx at path.
 func Screenshot(t testing.TB, ctx context.Context, path string) {
 	t.Helper()

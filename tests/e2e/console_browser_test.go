@@ -301,9 +301,8 @@ service:
 
 	t.Run("Replay all dead letters delivers them once the endpoint recovers", func(t *testing.T) {
 		sink.status.Store(http.StatusOK)
-		browser.Do(t, ctx, chromedp.Navigate(consoleURL),
-			chromedp.Click(chromedp.CSS(`#sending form[action="/actions/replay-dead"] button`)),
-			chromedp.WaitVisible(chromedp.ID("result")))
+		browser.Do(t, ctx, chromedp.Navigate(consoleURL))
+		browser.Submit(t, ctx, chromedp.Click(chromedp.CSS(`#sending form[action="/actions/replay-dead"] button`)))
 		assert.Equal(t, "Replayed 2 dead letters of webhook (traces): scheduled for now.",
 			browser.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("result").innerText.trim()`)))
 		assert.Contains(t, browser.Run(t, ctx, chromedp.Location()), "#exporter-webhook-traces")
@@ -322,8 +321,7 @@ service:
 	})
 
 	t.Run("Send test shows its result", func(t *testing.T) {
-		browser.Do(t, ctx, chromedp.Click(chromedp.CSS(`#sending form[action="/actions/test"] button`)),
-			chromedp.WaitVisible(chromedp.ID("result")))
+		browser.Submit(t, ctx, chromedp.Click(chromedp.CSS(`#sending form[action="/actions/test"] button`)))
 		result := browser.Run(t, ctx, chromedp.Evaluate[string](`document.getElementById("result").innerText.trim()`))
 		assert.Regexp(t, `^Send test to webhook \(traces\): HTTP 200 OK in \d+ ms$`, result)
 		assert.Len(t, sink.of(""), 1, "one test-connection request at the sink")
@@ -333,10 +331,9 @@ service:
 		browser.Do(t, ctx,
 			browser.Scripts(false),
 			chromedp.Navigate(consoleURL),
-			chromedp.SetValue(chromedp.CSS(`select[name="outcome"]`), "unauthorized"),
-			chromedp.Click(chromedp.CSS(`form.filter button`)),
-			chromedp.WaitVisible(chromedp.CSS(`#received tbody[data-outcome="unauthorized"]`)),
-		)
+			chromedp.SetValue(chromedp.CSS(`select[name="outcome"]`), "unauthorized"))
+		// The unfiltered page has the row too: wait for the form's page.
+		browser.Submit(t, ctx, chromedp.Click(chromedp.CSS(`form.filter button`)))
 		rows := browser.Run(t, ctx, chromedp.Evaluate[[]receivedRow](readReceived))
 		require.Len(t, rows, 1)
 		assert.Equal(t, "unauthorized", rows[0].Outcome)
