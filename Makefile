@@ -109,9 +109,10 @@ deploy-test: build
 test: test-servers generate build check unit-test deploy-test
 
 # Real servers the tests start and stop themselves (Redis, ClickHouse,
-# Prometheus), from Debian's packages; installed only when missing, so a warm
+# Prometheus) and the browser the console's page is tested in (Chromium,
+# headless), from Debian's packages; installed only when missing, so a warm
 # machine skips it. Installing prometheus starts nothing: the tests run it.
-TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus
+TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus /usr/bin/chromium:chromium
 
 test-servers:
 	@missing=""; for s in $(TEST_SERVERS); do \

@@ -17,10 +17,12 @@ const maxRequestBody = 64 << 10
 func (c *webhookConsole) routes() http.Handler {
 	mux := http.NewServeMux()
 	c.exporterRoutes(mux)
+	c.receivedRoutes(mux)
+	c.pageRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no API route %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return protect(mux)
 }
 
 // writeJSON answers v as JSON with status.

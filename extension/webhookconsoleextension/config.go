@@ -21,6 +21,10 @@ type Config struct {
 	// that its Unmarshal method is not promoted to Config.
 	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
 
+	// Received configures what the console keeps of the requests the
+	// webhook receivers answered (received.go).
+	Received ReceivedConfig `mapstructure:"received"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -44,5 +48,5 @@ func (cfg *Config) Validate() error {
 	if cfg.ServerConfig.NetAddr.Endpoint == "" {
 		return errors.New(`"endpoint" is required: the host:port the console listens on`)
 	}
-	return nil
+	return cfg.Received.validate()
 }

@@ -22,6 +22,10 @@ type webhookConsole struct {
 	settings component.TelemetrySettings
 	logger   *zap.Logger
 	registry *registry
+	// received holds the logs of the receivers (received.go).
+	received receivedLogs
+	// flashes holds the results of the page's actions (actions.go).
+	flashes flashes
 
 	mu       sync.Mutex
 	started  bool
@@ -67,6 +71,7 @@ func (c *webhookConsole) Start(ctx context.Context, host component.Host) error {
 	}
 	c.started, c.server, c.listener, c.done = true, server, ln, make(chan struct{})
 	c.logger.Info("Webhook console listening", zap.String("endpoint", ln.Addr().String()))
+	c.warnIfExposed(ln.Addr())
 	go func() {
 		defer close(c.done)
 		if err := server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

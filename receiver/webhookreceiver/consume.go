@@ -87,6 +87,11 @@ func writeRetryable(w http.ResponseWriter, format bodyFormat, msg string) {
 // writeTransportError answers failures inside confighttp, such as a body that
 // cannot be decompressed.
 func (r *webhookReceiver) writeTransportError(w http.ResponseWriter, req *http.Request, msg string, status int) {
+	if c := r.console.Load(); c != nil {
+		a := c.recordAnswer(r, w, req)
+		defer a.finish()
+		w = a
+	}
 	writeError(w, parseContentType(req.Header.Get("Content-Type")), status, "decoding Content-Encoding "+
 		req.Header.Get("Content-Encoding")+": "+msg)
 }

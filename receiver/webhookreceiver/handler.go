@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-webhook/otelcol-webhook/internal/console"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/signature"
 )
 
@@ -130,6 +131,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 	case res.duplicate:
 		// Accepted before: answered as then, nothing counted twice.
 		r.telemetry.ReceiverWebhookDuplicateDeliveries.Add(ctx, 1, senderAttr(rt))
+		noteAnswer(w, console.OutcomeDuplicate, 0, b.count(), "")
 		if rt.otlp {
 			writeSuccess(w, answer, rt.signal, 0, "")
 		} else {
@@ -218,6 +220,7 @@ func (r *webhookReceiver) recordDecode(ctx context.Context, rt *route, format bo
 // was all duplicates): OTLP paths with an OTLP response, the other senders
 // with what was accepted and what was a duplicate.
 func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format bodyFormat, b *batch, duplicates int) {
+	noteAnswer(w, console.OutcomeAccepted, b.count(), duplicates, b.RejectMessage)
 	if rt.otlp {
 		writeSuccess(w, format, rt.signal, b.Rejected, b.RejectMessage)
 		return

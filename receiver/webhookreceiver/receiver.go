@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -44,6 +45,9 @@ type webhookReceiver struct {
 	responseHeaders configopaque.MapList
 	dedup           *dedup.Deduplicator
 	maxBodySize     int64
+	// console is the registration with the webhook console, nil without
+	// one (console.go).
+	console atomic.Pointer[consoleLog]
 
 	mu       sync.Mutex
 	server   *http.Server
@@ -121,6 +125,7 @@ func (r *webhookReceiver) Start(ctx context.Context, host component.Host) error 
 	r.serveErr = make(chan struct{})
 	r.addr = ln.Addr().String()
 	r.logRoutes(ln.Addr().String())
+	r.startConsole(host)
 
 	go func(done chan struct{}) {
 		defer close(done)
@@ -178,6 +183,7 @@ func (r *webhookReceiver) Shutdown(ctx context.Context) error {
 		err = errors.Join(err, r.server.Close())
 	}
 	<-r.serveErr
+	r.stopConsole()
 	// No request is in flight any more: their keys are finished.
 	if derr := r.stopDedup(ctx); derr != nil {
 		err = errors.Join(err, derr)

@@ -75,6 +75,7 @@ func grpcCode(status int) int32 {
 // writeError answers with status and a message saying what to fix: a
 // google.rpc.Status in the request's OTLP encoding, or plain text.
 func writeError(w http.ResponseWriter, format bodyFormat, status int, msg string) {
+	noteMessage(w, msg)
 	var body []byte
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")

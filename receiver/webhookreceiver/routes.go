@@ -102,6 +102,11 @@ func (r *webhookReceiver) sortedRoutes() []*route {
 
 // ServeHTTP routes requests to the senders' paths and the health path.
 func (r *webhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if c := r.console.Load(); c != nil && req.URL.Path != r.cfg.HealthPath {
+		a := c.recordAnswer(r, w, req)
+		defer a.finish()
+		w = a
+	}
 	for k, v := range r.responseHeaders.Iter {
 		w.Header().Set(k, string(v))
 	}
