@@ -243,7 +243,7 @@ func secretHeaders(cfg *Config) map[string]bool {
 	}
 	add(cfg.RequiredHeaders, cfg.Signature.Get(), signature.Options{})
 	for _, s := range cfg.senders() {
-		add(s.cfg.RequiredHeaders, s.cfg.Signature.Get(), hmacDefaults(senderSpecs[s.key].header))
+		add(s.cfg.RequiredHeaders, s.cfg.Signature.Get(), senderDefaults(s.key, senderSpecs[s.key].header))
 	}
 	for _, rc := range cfg.Webhooks {
 		add(rc.RequiredHeaders, rc.Signature.Get(), webhooks.SignatureDefaults(rc.Preset))
