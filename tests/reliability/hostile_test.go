@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,6 +36,18 @@ func startHostileReceiver(t *testing.T) (*inProcessReceiver, *consumertest.Trace
 	rcv := startInProcessReceiver(t, func(c *webhookreceiver.Config) {
 		c.ServerConfig.ReadHeaderTimeout = time.Second
 		c.ServerConfig.ReadTimeout = 2 * time.Second
+		c.ServerConfig.MaxRequestBodySize = hostileBodyLimit
+	}, sink, nil)
+	return rcv, sink
+}
+
+// startConcurrentReceiver is a receiver with the hostile receiver's body
+// limit and the default server timeouts: a test of many clients at once
+// must not depend on how fast a busy machine reads each one's headers.
+func startConcurrentReceiver(t *testing.T) (*inProcessReceiver, *consumertest.TracesSink) {
+	t.Helper()
+	sink := new(consumertest.TracesSink)
+	rcv := startInProcessReceiver(t, func(c *webhookreceiver.Config) {
 		c.ServerConfig.MaxRequestBodySize = hostileBodyLimit
 	}, sink, nil)
 	return rcv, sink
@@ -68,11 +82,17 @@ func dribble(conn net.Conn, data []byte, interval time.Duration, stop <-chan str
 }
 
 // readUntilClosed reads everything the server sends until it closes the
-// connection, in the background.
+// connection, in the background. A reset is a close too: a server that
+// cuts a client off while the client's next bytes are on their way (or
+// unread in its buffer) closes with a reset, and how many bytes are in
+// flight then depends on how busy the machine is.
 func readUntilClosed(conn net.Conn) (<-chan []byte, <-chan error) {
 	data, errs := make(chan []byte, 1), make(chan error, 1)
 	go func() {
 		b, err := io.ReadAll(conn)
+		if errors.Is(err, syscall.ECONNRESET) {
+			err = nil
+		}
 		data <- b
 		errs <- err
 	}()
@@ -221,7 +241,7 @@ func TestCompressionBombs(t *testing.T) {
 // arrive once, and the health path answers afterwards.
 func TestManyConcurrentConnections(t *testing.T) {
 	const clients = 300
-	rcv, sink := startHostileReceiver(t)
+	rcv, sink := startConcurrentReceiver(t)
 
 	type result struct {
 		want, got int
