@@ -160,7 +160,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		r.writeConsumerError(w, answer, err)
 		return
 	}
-	r.writeAccepted(w, rt, answer, b, res.dropped)
+	r.writeAccepted(w, rt, answer, b, n, res.dropped)
 }
 
 // accepts reports whether the route reads bodies of format (contentType as
@@ -213,13 +213,14 @@ func (r *webhookReceiver) recordDecode(ctx context.Context, rt *route, format bo
 
 // writeAccepted answers a request whose data the pipeline accepted (or that
 // was all duplicates): OTLP paths with an OTLP response, the other senders
-// with what was accepted and what was a duplicate.
-func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format bodyFormat, b *batch, duplicates int) {
+// with what was accepted (n, counted before the pipeline took the data: a
+// batch processor moves it away) and what was a duplicate.
+func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format bodyFormat, b *batch, n, duplicates int) {
 	if rt.otlp {
 		writeSuccess(w, format, rt.signal, b.Rejected, b.RejectMessage)
 		return
 	}
-	writeCounts(w, b.count(), duplicates)
+	writeCounts(w, n, duplicates)
 }
 
 // writeCounts answers a sender that does not speak OTLP with how many items
