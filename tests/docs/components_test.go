@@ -126,3 +126,39 @@ func TestComponentStatusTables(t *testing.T) {
 	}
 	assert.Positive(t, checked, "metadata.yaml lists the components")
 }
+
+// TestLeanSourcesMatchManifest: the lean distribution's committed sources
+// (cmd/otelcol-webhook-lean, ocb's output) import exactly the components of
+// builder-config-lean.yaml, so an edit of the manifest without `make
+// generate` is caught even before the build.
+func TestLeanSourcesMatchManifest(t *testing.T) {
+	var manifest map[string]any
+	require.NoError(t, yaml.Unmarshal(harness.ReadRepoFile(t, "builder-config-lean.yaml"), &manifest))
+	var want []string
+	for _, kind := range []string{"receivers", "processors", "exporters", "connectors", "extensions"} {
+		list, _ := manifest[kind].([]any)
+		for _, entry := range list {
+			e := entry.(map[string]any)
+			imp, _ := e["import"].(string)
+			if imp == "" {
+				imp, _, _ = strings.Cut(e["gomod"].(string), " ")
+			}
+			want = append(want, imp)
+		}
+	}
+	if _, ok := manifest["telemetry"]; !ok {
+		// ocb's default telemetry provider.
+		want = append(want, "go.opentelemetry.io/collector/service/telemetry/otelconftelemetry")
+	}
+	slices.Sort(want)
+	components := string(harness.ReadRepoFile(t, "cmd/otelcol-webhook-lean/components.go"))
+	var got []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+[a-z0-9]+ "([^"]+)"$`).FindAllStringSubmatch(components, -1) {
+		got = append(got, m[1])
+	}
+	slices.Sort(got)
+	assert.Equal(t, want, got, "cmd/otelcol-webhook-lean/components.go against builder-config-lean.yaml: run make generate")
+	gomod := string(harness.ReadRepoFile(t, "cmd/otelcol-webhook-lean/go.mod"))
+	dist := manifest["dist"].(map[string]any)
+	assert.Contains(t, gomod, "module "+dist["module"].(string)+"\n")
+}
