@@ -112,7 +112,8 @@ build: build-lean build-full
 # are ocb's output for builder-config-lean.yaml, committed under
 # cmd/otelcol-webhook-lean (`make generate` regenerates them), so that a first
 # `make run` neither installs ocb nor resolves modules, only downloads and
-# compiles. go build -v names each package it compiles; every 50th is counted.
+# compiles. go build -v names each package it compiles; every 50th is counted
+# (a shell loop: awk may hold its input back until its buffer is full).
 LEAN_DIR := cmd/otelcol-webhook-lean
 
 build-lean:
@@ -124,7 +125,8 @@ build-lean:
 	total=$$(go list -deps . | wc -l); \
 	echo "    modules ready ($$(( $$(date +%s) - start )) s); compiling what is not compiled yet of $$total packages"; \
 	CGO_ENABLED=0 go build -v -trimpath -ldflags='-s -w' -o $(BIN_LEAN) . 2>&1 | \
-	  awk -v total=$$total '/[ :]/ { print; fflush(); next } { n++; if (n % 50 == 0) { printf "    ... %d of %d packages compiled\n", n, total; fflush() } }'; \
+	  while IFS= read -r line; do case "$$line" in *[\ :]*) echo "$$line" ;; *) n=$$(( $${n:-0} + 1 )); \
+	    if [ $$(( n % 50 )) = 0 ]; then echo "    ... $$n of $$total packages compiled ($$(( $$(date +%s) - start )) s)"; fi ;; esac; done; \
 	echo "==> bin/otelcol-webhook-lean ready ($$(( $$(date +%s) - start )) s)"
 
 build-full: $(OCB)

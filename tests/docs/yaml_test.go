@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,6 +142,9 @@ func TestMarkdownYAMLBlocks(t *testing.T) {
 			t.Error(err)
 		}
 		blocks = append(blocks, bs...)
+		if slices.ContainsFunc(bs, func(b yamlBlock) bool { return b.mark == "" }) && !saysDistribution(m) {
+			t.Errorf("%s: its configurations are validated with the full distribution: say so, with a link to docs/distributions.md", m.rel)
+		}
 	}
 	validated := 0
 	for _, b := range blocks {
@@ -150,6 +154,20 @@ func TestMarkdownYAMLBlocks(t *testing.T) {
 		t.Run(b.where(), func(t *testing.T) { checkBlock(t, b) })
 	}
 	require.Greater(t, validated, 10, "almost no YAML block was found to validate: the parser is broken")
+}
+
+// saysDistribution reports whether m links to docs/distributions.md, where
+// the distributions a configuration can run on are described.
+func saysDistribution(m mdFile) bool {
+	if m.rel == "docs/distributions.md" {
+		return true
+	}
+	for _, l := range m.links() {
+		if strings.HasSuffix(strings.SplitN(l.target, "#", 2)[0], "distributions.md") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestYAMLMarkers proves the checks can fail: a broken configuration, a
