@@ -1,6 +1,8 @@
 # otelcol-webhook: webhook receiver and exporter for the OpenTelemetry Collector.
 #
-#   make run    build the distribution and run it with config/default.yaml
+#   make run    build the lean distribution and run it with config/default.yaml
+#               (CONFIG=path: the full distribution on another configuration)
+#   make build  build both distributions into bin/ (make build-lean, make build-full)
 #   make test   generate, vet and test everything (with -race), building what it needs
 #   make fuzz   open-ended fuzzing of every decoder and verifier and of the OTLP JSON writer (FUZZTIME each)
 #
@@ -24,8 +26,22 @@ BIN      := $(ROOT)/bin
 OCB          := $(TOOLS)/builder-$(OCB_VERSION)
 MDATAGEN     := $(BIN)/mdatagen
 TELEMETRYGEN := $(TOOLS)/telemetrygen-$(TELEMETRYGEN_VERSION)
-DIST     := $(BIN)/otelcol-webhook
 CONFIG   ?= config/default.yaml
+
+# Two distributions (docs/distributions.md): the lean one holds only what
+# config/default.yaml needs, so that a first `make run` compiles a fraction
+# of the full one, which every other configuration needs.
+BIN_FULL := $(BIN)/otelcol-webhook
+BIN_LEAN := $(BIN)/otelcol-webhook-lean
+# The distribution `make run` builds and runs: DIST=lean or DIST=full.
+ifeq ($(CONFIG),config/default.yaml)
+DIST ?= lean
+else
+DIST ?= full
+endif
+ifeq ($(filter lean full,$(DIST)),)
+$(error DIST must be lean or full, got "$(DIST)")
+endif
 
 GO_PACKAGES := ./...
 
@@ -41,7 +57,7 @@ FUZZTIME ?= 60s
 FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/jsonvalue:FuzzTree ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzParseJSON ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecodeAsReference ./internal/signature:FuzzVerify ./internal/signature:FuzzVerifyRequest ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
 
-.PHONY: all build run test unit-test deploy-test fuzz check generate tools lint clean test-servers
+.PHONY: all build build-lean build-full run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 
 all: build
 
@@ -67,17 +83,59 @@ $(MDATAGEN): internal/tools/go.mod internal/tools/go.sum
 
 tools: $(OCB) $(MDATAGEN) $(TELEMETRYGEN)
 
-generate: $(MDATAGEN)
+generate: $(MDATAGEN) $(OCB)
 	PATH="$(BIN):$$PATH" go generate $(GO_PACKAGES)
+	$(OCB) --config builder-config-lean.yaml --skip-compilation
+	gofmt -w $(LEAN_DIR)
 
-# ocb regenerates and rebuilds the distribution; a no-op build takes a second.
-build: $(OCB)
+# ocb-build,<manifest>,<name>,<what it holds>,<first build time>: build one
+# distribution with ocb into bin/<name>. ocb regenerates and rebuilds it; a
+# no-op build takes seconds. It says what it builds, and on a first build
+# that it takes minutes; a line every 30 s shows it is still going.
+define ocb-build
 	@mkdir -p build $(BIN)
-	$(OCB) --config builder-config.yaml
-	cp build/otelcol-webhook/otelcol-webhook $(DIST)
+	@if [ -x $(BIN)/$(2) ]; then echo "==> updating bin/$(2)"; else \
+	  echo "==> building bin/$(2): $(3)"; \
+	  echo "    first build: ocb downloads the Go modules and compiles the collector, $(4) on 2 cores; later builds take seconds"; fi
+	@start=$$(date +%s); \
+	( while sleep 30; do echo "    ... still building bin/$(2): $$(( $$(date +%s) - start )) s"; done ) & ticker=$$!; \
+	status=0; $(OCB) --config $(1) || status=$$?; \
+	kill $$ticker 2>/dev/null; wait $$ticker 2>/dev/null || true; \
+	if [ $$status != 0 ]; then echo "==> building bin/$(2) failed" >&2; exit $$status; fi; \
+	cp build/$(2)/$(2) $(BIN)/$(2); \
+	echo "==> bin/$(2) ready ($$(( $$(date +%s) - start )) s)"
+endef
 
-run: build
-	$(DIST) --config $(CONFIG)
+build: build-lean build-full
+
+# The lean distribution is built without ocb: its sources, go.mod and go.sum
+# are ocb's output for builder-config-lean.yaml, committed under
+# cmd/otelcol-webhook-lean (`make generate` regenerates them), so that a first
+# `make run` neither installs ocb nor resolves modules, only downloads and
+# compiles. go build -v names each package it compiles; every 50th is counted
+# (a shell loop: awk may hold its input back until its buffer is full).
+LEAN_DIR := cmd/otelcol-webhook-lean
+
+build-lean:
+	@mkdir -p $(BIN)
+	@if [ -x $(BIN_LEAN) ]; then echo "==> updating bin/otelcol-webhook-lean"; else \
+	  echo "==> building bin/otelcol-webhook-lean: webhook receiver and exporter; otlp receiver; batch; memory_limiter; debug; health_check"; \
+	  echo "    first build: downloads the Go modules and compiles about 900 packages, about 4 minutes on 2 cores; later builds take seconds"; fi
+	@start=$$(date +%s); cd $(LEAN_DIR); \
+	total=$$(go list -deps . | wc -l); \
+	echo "    modules ready ($$(( $$(date +%s) - start )) s); compiling what is not compiled yet of $$total packages"; \
+	CGO_ENABLED=0 go build -v -trimpath -ldflags='-s -w' -o $(BIN_LEAN) . 2>&1 | \
+	  while IFS= read -r line; do case "$$line" in *[\ :]*) echo "$$line" ;; *) n=$$(( $${n:-0} + 1 )); \
+	    if [ $$(( n % 50 )) = 0 ]; then echo "    ... $$n of $$total packages compiled ($$(( $$(date +%s) - start )) s)"; fi ;; esac; done; \
+	echo "==> bin/otelcol-webhook-lean ready ($$(( $$(date +%s) - start )) s)"
+
+build-full: $(OCB)
+	$(call ocb-build,builder-config.yaml,otelcol-webhook,the lean components and contrib's exporters processors connectors and extensions,about 9 minutes)
+
+# `make run` runs the lean distribution on config/default.yaml, the full one
+# on any other CONFIG; DIST=lean or DIST=full chooses.
+run: build-$(DIST)
+	$(if $(filter lean,$(DIST)),$(BIN_LEAN),$(BIN_FULL)) --config $(CONFIG)
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/*')); \
@@ -91,7 +149,7 @@ lint: check
 
 # End-to-end tests find the distribution and the tools through these.
 unit-test: $(TELEMETRYGEN)
-	OTELCOL_WEBHOOK_BIN=$(DIST) TELEMETRYGEN_BIN=$(TELEMETRYGEN) \
+	OTELCOL_WEBHOOK_BIN=$(BIN_FULL) OTELCOL_WEBHOOK_LEAN_BIN=$(BIN_LEAN) TELEMETRYGEN_BIN=$(TELEMETRYGEN) \
 	  go test -race -count=1 $(GO_PACKAGES)
 
 fuzz:
@@ -104,15 +162,16 @@ fuzz:
 # deploy/ is a module of its own, so that the Kubernetes API types it checks
 # the manifests with stay out of the components' dependencies.
 deploy-test: build
-	cd deploy && OTELCOL_WEBHOOK_BIN=$(DIST) go test -race -count=1 ./...
+	cd deploy && OTELCOL_WEBHOOK_BIN=$(BIN_FULL) go test -race -count=1 ./...
 
 test: test-servers generate build check unit-test deploy-test
 
 # Real servers the tests start and stop themselves (Redis, ClickHouse,
-# Prometheus) and the browser the console's page is tested in (Chromium,
-# headless), from Debian's packages; installed only when missing, so a warm
-# machine skips it. Installing prometheus starts nothing: the tests run it.
-TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus /usr/bin/chromium:chromium
+# Prometheus), the browser the console's page is tested in (Chromium,
+# headless), and the programs the documented commands use (curl, openssl),
+# from Debian's packages; installed only when missing, so a warm machine
+# skips it. Installing prometheus starts nothing: the tests run it.
+TEST_SERVERS := /usr/bin/redis-server:redis-server /usr/sbin/clickhouse-server:clickhouse-server /usr/bin/prometheus:prometheus /usr/bin/chromium:chromium /usr/bin/curl:curl /usr/bin/openssl:openssl
 
 test-servers:
 	@missing=""; for s in $(TEST_SERVERS); do \

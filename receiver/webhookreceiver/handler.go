@@ -165,7 +165,7 @@ func (r *webhookReceiver) handle(w http.ResponseWriter, req *http.Request, rt *r
 		r.writeConsumerError(w, answer, err)
 		return
 	}
-	r.writeAccepted(w, rt, answer, b, res.dropped)
+	r.writeAccepted(w, rt, answer, b, n, res.dropped)
 }
 
 // accepts reports whether the route reads bodies of format (contentType as
@@ -218,14 +218,15 @@ func (r *webhookReceiver) recordDecode(ctx context.Context, rt *route, format bo
 
 // writeAccepted answers a request whose data the pipeline accepted (or that
 // was all duplicates): OTLP paths with an OTLP response, the other senders
-// with what was accepted and what was a duplicate.
-func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format bodyFormat, b *batch, duplicates int) {
-	noteAnswer(w, console.OutcomeAccepted, b.count(), duplicates, b.RejectMessage)
+// with what was accepted (n, counted before the pipeline took the data: a
+// batch processor moves it away) and what was a duplicate.
+func (r *webhookReceiver) writeAccepted(w http.ResponseWriter, rt *route, format bodyFormat, b *batch, n, duplicates int) {
+	noteAnswer(w, console.OutcomeAccepted, n, duplicates, b.RejectMessage)
 	if rt.otlp {
 		writeSuccess(w, format, rt.signal, b.Rejected, b.RejectMessage)
 		return
 	}
-	writeRouteCounts(w, rt, b.count(), duplicates)
+	writeRouteCounts(w, rt, n, duplicates)
 }
 
 // writeCounts answers a sender that does not speak OTLP with how many items

@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -75,35 +72,4 @@ func TestProjectMetadataAgrees(t *testing.T) {
 		stated[level] = slices.Sorted(slices.Values(signals))
 	}
 	assert.Equal(t, union, stated, "metadata.yaml status::stability is the union of the components'")
-}
-
-// TestReadmeComponentTable keeps the README's table of the distribution's
-// components in agreement with what the built distribution says it holds.
-func TestReadmeComponentTable(t *testing.T) {
-	p := harness.StartProcess(t, "otelcol-webhook components", t.TempDir(), nil, harness.CollectorBin, "components")
-	require.Eventually(t, p.Exited, 60*time.Second, 10*time.Millisecond, "components did not finish")
-	require.Equal(t, 0, p.Cmd.ProcessState.ExitCode(), p.Log.String())
-	var built map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(p.Log.String()), &built))
-	var want []string
-	for _, kind := range []string{"receivers", "processors", "connectors", "exporters", "extensions"} {
-		list, _ := built[kind].([]any)
-		require.NotEmpty(t, list, kind)
-		for _, c := range list {
-			want = append(want, strings.TrimSuffix(kind, "s")+" "+c.(map[string]any)["name"].(string))
-		}
-	}
-
-	readme := string(harness.ReadRepoFile(t, "README.md"))
-	_, section, ok := strings.Cut(readme, "\n## Components of the distribution\n")
-	require.True(t, ok, "README has no components section")
-	section, _, _ = strings.Cut(section, "\n## ")
-	row := regexp.MustCompile("(?m)^\\| (receiver|processor|connector|exporter|extension) \\| `([a-z_]+)` \\|")
-	var got []string
-	for _, m := range row.FindAllStringSubmatch(section, -1) {
-		got = append(got, m[1]+" "+m[2])
-	}
-	slices.Sort(want)
-	slices.Sort(got)
-	assert.Equal(t, want, got, "README components table against `otelcol-webhook components`")
 }

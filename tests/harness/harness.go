@@ -44,27 +44,41 @@ var RepoRoot = func() string {
 	}
 }()
 
-// CollectorBin is the distribution under test, set by Main.
+// CollectorBin is the full distribution (builder-config.yaml), the one
+// every end-to-end test and example runs on, set by Main.
 var CollectorBin string
 
-// Main is the TestMain of end-to-end packages: it finds the distribution
-// ($OTELCOL_WEBHOOK_BIN, or bin/otelcol-webhook, built with `make build` when
-// missing) and runs the tests.
+// LeanBin is the lean distribution (builder-config-lean.yaml): only what
+// config/default.yaml needs, the one `make run` builds. Set by Main.
+var LeanBin string
+
+// Main is the TestMain of end-to-end packages: it finds the distributions
+// ($OTELCOL_WEBHOOK_BIN and $OTELCOL_WEBHOOK_LEAN_BIN, or bin/otelcol-webhook
+// and bin/otelcol-webhook-lean, built with `make build-full` and
+// `make build-lean` when missing) and runs the tests.
 func Main(m *testing.M) {
-	CollectorBin = os.Getenv("OTELCOL_WEBHOOK_BIN")
-	if CollectorBin == "" {
-		CollectorBin = filepath.Join(RepoRoot, "bin", "otelcol-webhook")
-		if _, err := os.Stat(CollectorBin); err != nil {
-			cmd := exec.Command("make", "build")
-			cmd.Dir = RepoRoot
-			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-			if err := cmd.Run(); err != nil {
-				fmt.Fprintf(os.Stderr, "building the distribution with `make build` failed: %v\n", err)
-				os.Exit(1)
-			}
+	CollectorBin = distribution("OTELCOL_WEBHOOK_BIN", "otelcol-webhook", "build-full")
+	LeanBin = distribution("OTELCOL_WEBHOOK_LEAN_BIN", "otelcol-webhook-lean", "build-lean")
+	os.Exit(m.Run())
+}
+
+// distribution returns $env, or bin/<name> after building it with
+// `make <target>` when it is missing.
+func distribution(env, name, target string) string {
+	if p := os.Getenv(env); p != "" {
+		return p
+	}
+	p := filepath.Join(RepoRoot, "bin", name)
+	if _, err := os.Stat(p); err != nil {
+		cmd := exec.Command("make", target)
+		cmd.Dir = RepoRoot
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s with `make %s` failed: %v\n", name, target, err)
+			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	return p
 }
 
 // Tool returns the path of a tool installed by the Makefile under
