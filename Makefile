@@ -119,7 +119,7 @@ LEAN_DIR := cmd/otelcol-webhook-lean
 build-lean:
 	@mkdir -p $(BIN)
 	@if [ -x $(BIN_LEAN) ]; then echo "==> updating bin/otelcol-webhook-lean"; else \
-	  echo "==> building bin/otelcol-webhook-lean: webhook receiver and exporter; otlp receiver; batch; memory_limiter; debug; health_check"; \
+	  echo "==> building bin/otelcol-webhook-lean: webhook receiver and exporter; otlp receiver; batch; memory_limiter; debug; health_check; webhook_console"; \
 	  echo "    first build: downloads the Go modules and compiles about 900 packages, about 4 minutes on 2 cores; later builds take seconds"; fi
 	@start=$$(date +%s); cd $(LEAN_DIR); \
 	total=$$(go list -deps . | wc -l); \

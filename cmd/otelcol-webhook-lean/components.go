@@ -5,6 +5,7 @@ package main
 import (
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	webhookexporter "github.com/otelcol-webhook/otelcol-webhook/exporter/webhookexporter"
+	webhookconsoleextension "github.com/otelcol-webhook/otelcol-webhook/extension/webhookconsoleextension"
 	webhookreceiver "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/connector"
@@ -42,12 +43,14 @@ func components() (otelcol.Factories, error) {
 
 	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](
 		healthcheckextension.NewFactory(),
+		webhookconsoleextension.NewFactory(),
 	)
 	if err != nil {
 		return otelcol.Factories{}, err
 	}
 	factories.ExtensionModules = makeModulesMap(factories.Extensions, map[component.Type]string{
-		healthcheckextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.161.0",
+		healthcheckextension.NewFactory().Type():    "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.161.0",
+		webhookconsoleextension.NewFactory().Type(): "github.com/otelcol-webhook/otelcol-webhook v0.0.0",
 	})
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
