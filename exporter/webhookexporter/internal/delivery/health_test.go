@@ -124,6 +124,32 @@ func TestRateLimit(t *testing.T) {
 	f.waitCounts(t, 0, 0)
 }
 
+// A delivery the rate limit holds back when the queue consumer's context
+// ends (a shutdown) is kept, due now, not handed back to be dropped.
+func TestRateLimitCancelledKeeps(t *testing.T) {
+	f := newFixture(t, Config{RateLimit: 1, Burst: 1}, nil, status(200))
+	f.deliver(t, "first", status(200))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	req := Request{Body: []byte("held"), ContentType: "application/json", WebhookID: "msg_held", Items: 1}
+	go func() {
+		done <- f.m.Deliver(ctx, func() Request { return req }, func(context.Context) Result {
+			t.Error("the rate limit was not held")
+			return status(200)
+		})
+	}()
+	require.Eventually(t, func() bool { return f.clock.Timers() > 0 }, 5*time.Second, time.Millisecond, "the limiter does not wait")
+	cancel()
+	require.NoError(t, <-done)
+	f.waitCounts(t, 1, 0)
+	d := f.m.List(console.Filter{})[0]
+	assert.Equal(t, "msg_held", d.WebhookID)
+	assert.Empty(t, d.Attempts, "no attempt was made")
+	f.advance(t, time.Second)
+	f.waitSent(t, 1)
+	f.waitCounts(t, 0, 0)
+}
+
 func TestRetentionByAge(t *testing.T) {
 	f := newFixture(t, Config{DeadLetterMaxAge: time.Hour}, nil, status(200))
 	f.deliver(t, "old", status(400))

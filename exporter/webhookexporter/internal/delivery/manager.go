@@ -177,7 +177,10 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		if probe {
 			m.releaseProbe()
 		}
-		return err
+		// The queue consumer's context ended (a shutdown) while the rate
+		// limit held the delivery back: it is kept, due now, not handed
+		// back to a queue that would drop it.
+		return m.keep(context.WithoutCancel(ctx), req, func(r *Record, now time.Time) { m.reschedule(r, now) })
 	}
 	at := m.set.Clock.Now()
 	res := send(ctx)
@@ -193,7 +196,8 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		m.set.Observer.Outcome(ctx, OutcomeDelivered, 1)
 		return nil
 	}
-	return m.keep(ctx, req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
+	// An attempt cut short by the end of ctx is kept all the same.
+	return m.keep(context.WithoutCancel(ctx), req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
 }
 
 // keep makes a record of the request, lets decide set its state, stores it and
