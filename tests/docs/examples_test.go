@@ -172,6 +172,36 @@ func TestExamplesValidateRejectsBrokenCopies(t *testing.T) {
 			want: "Secnds",
 		},
 		{
+			name: "retry_on_failure turned on beside delivery",
+			file: "examples/reliable-webhook-delivery.yaml",
+			old:  "    delivery:\n", new: "    retry_on_failure:\n      enabled: true\n    delivery:\n",
+			want: `"retry_on_failure::enabled: true" cannot be set together with "delivery"`,
+		},
+		{
+			name: "empty delivery schedule",
+			file: "examples/reliable-webhook-delivery.yaml",
+			old:  "      schedule: [5s, 5m, 30m, 2h, 5h, 10h, 10h]\n", new: "      schedule: []\n",
+			want: `"delivery::schedule" must list at least one wait`,
+		},
+		{
+			name: "non-positive wait in the delivery schedule",
+			file: "examples/reliable-webhook-delivery.yaml",
+			old:  "[5s, 5m,", new: "[5s, 0s,",
+			want: `"delivery::schedule[1]" must be a positive duration`,
+		},
+		{
+			name: "negative dead-letter size",
+			file: "examples/reliable-webhook-delivery.yaml",
+			old:  "max_size: 268435456", new: "max_size: -1",
+			want: `"delivery::dead_letter::max_size" must not be negative`,
+		},
+		{
+			name: "misspelt rate_limit key",
+			file: "examples/reliable-webhook-delivery.yaml",
+			old:  "        burst: 10\n", new: "        brust: 10\n",
+			want: "brust",
+		},
+		{
 			name: "pipeline names an undefined exporter",
 			file: "examples/sidecar.yaml",
 			old:  "      exporters: [webhook]\n", new: "      exporters: [webhook/missing]\n",

@@ -6,9 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -294,27 +291,4 @@ func TestDeliveryE2E(t *testing.T) {
 	}
 	col.Stop(syscall.SIGTERM)
 	assert.NotContains(t, col.Log.String(), "Dropping data", harness.Tail(col.Log.String(), 40))
-}
-
-// The delivery example is refused by `validate` when it is broken the ways
-// users break it, with an error naming the key.
-func TestDeliveryExampleRejectsBrokenCopies(t *testing.T) {
-	const file = "examples/reliable-webhook-delivery.yaml"
-	text := string(harness.ReadRepoFile(t, file))
-	for _, tc := range []struct{ name, old, new, want string }{
-		{"retry on beside delivery", "    delivery:\n", "    retry_on_failure:\n      enabled: true\n    delivery:\n", `"retry_on_failure::enabled: true" cannot be set together with "delivery"`},
-		{"empty schedule", "      schedule: [5s, 5m, 30m, 2h, 5h, 10h, 10h]\n", "      schedule: []\n", `"delivery::schedule" must list at least one wait`},
-		{"non-positive wait", "[5s, 5m,", "[5s, 0s,", `"delivery::schedule[1]" must be a positive duration`},
-		{"negative size", "max_size: 268435456", "max_size: -1", `"delivery::dead_letter::max_size" must not be negative`},
-		{"misspelt key", "        burst: 10\n", "        brust: 10\n", "brust"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			require.Contains(t, text, tc.old)
-			path := filepath.Join(t.TempDir(), "broken.yaml")
-			require.NoError(t, os.WriteFile(path, []byte(strings.Replace(text, tc.old, tc.new, 1)), 0o600))
-			code, out := exampleValidate(t, path, exampleEnv(t, text))
-			assert.NotEqual(t, 0, code)
-			assert.Contains(t, out, tc.want)
-		})
-	}
 }
