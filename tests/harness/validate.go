@@ -19,6 +19,10 @@ var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}`)
 // the base64 of 32 bytes); it is also a valid hmac_sha256 secret.
 var SampleSigningSecret = "whsec_" + base64.StdEncoding.EncodeToString([]byte("examples-test-signing-secret-32b"))
 
+// SampleEd25519PublicKey is the public key of RFC 8032's first Ed25519 test
+// vector, in the hex Discord's Developer Portal shows.
+const SampleEd25519PublicKey = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+
 // listenAddrDefault matches a default that is a listen address (host:port).
 var listenAddrDefault = regexp.MustCompile(`^:-[A-Za-z0-9.]+:[0-9]+$`)
 
@@ -39,6 +43,8 @@ func ConfigEnv(t testing.TB, text string) []string {
 		switch upper := strings.ToUpper(name); {
 		case listenAddrDefault.MatchString(m[2]):
 			value = "127.0.0.1:" + strconv.Itoa(20000+len(seen))
+		case strings.Contains(upper, "PUBLIC_KEY"):
+			value = SampleEd25519PublicKey
 		case strings.Contains(upper, "SECRET"):
 			value = SampleSigningSecret
 		case strings.Contains(upper, "REDIS") && strings.Contains(upper, "ENDPOINT"):
