@@ -12,11 +12,8 @@ package webhookreceiver
 //	benchstat -col /impl console.txt
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
@@ -81,26 +78,5 @@ func benchConsole(b *testing.B, spans int, consoleCfg func(*webhookconsoleextens
 		b.Fatal("the receiver did not find the console")
 	}
 
-	feed := newBenchFeed(b, spans, func(body []byte, h http.Header) *http.Request {
-		req := httptest.NewRequest(http.MethodPost, defaultPath, bytes.NewReader(body))
-		req.Header = h
-		return req
-	})
-	w := &benchWriter{header: make(http.Header)}
-	b.SetBytes(int64(len(feed.payload.Body)))
-	b.ReportAllocs()
-	n := 0
-	cpu := benchdata.StartCPU()
-	feed.cpu = cpu
-	for b.Loop() {
-		req := feed.take(b).req
-		clear(w.header)
-		w.status = 0
-		r.ServeHTTP(w, req)
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
-		n++
-	}
-	benchReport(b, cpu, n, spans, counter)
+	benchServe(b, r, spans, counter)
 }

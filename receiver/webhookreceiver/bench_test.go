@@ -283,7 +283,12 @@ func benchFloor(b *testing.B, spans int) {
 // benchHandler calls the receiver's ServeHTTP directly.
 func benchHandler(b *testing.B, spans int, setup benchSetup) {
 	counter := new(benchCounter)
-	r := benchStartOurs(b, setup, counter)
+	benchServe(b, benchStartOurs(b, setup, counter), spans, counter)
+}
+
+// benchServe calls r's ServeHTTP with requests of spans spans, each a
+// delivery of its own, and reports what counter received.
+func benchServe(b *testing.B, r *webhookReceiver, spans int, counter *benchCounter) {
 	feed := newBenchFeed(b, spans, func(body []byte, h http.Header) *http.Request {
 		req := httptest.NewRequest(http.MethodPost, defaultPath, bytes.NewReader(body))
 		req.Header = h
