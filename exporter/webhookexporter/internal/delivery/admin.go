@@ -82,7 +82,7 @@ func (m *Manager) Body(ctx context.Context, id string) ([]byte, string, error) {
 	if !ok {
 		return nil, "", console.ErrNotFound
 	}
-	body, err := m.set.Store.Body(ctx, r)
+	body, err := m.body(ctx, r)
 	return body, r.ContentType, err
 }
 

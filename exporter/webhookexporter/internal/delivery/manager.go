@@ -150,18 +150,21 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 			zap.Int("scheduled", m.scheduled.Len()), zap.Int("dead_letters", len(m.dead)))
 		m.set.Observer.Outcome(ctx, OutcomeEvicted, len(m.records))
 	}
+	m.saveUnsaved(ctx)
 	return m.set.Store.Close(ctx)
 }
 
 // Deliver makes the first attempt of a delivery with send; req, called
 // only when the delivery is kept, describes it, its Body being what send
 // sent. It returns nil once the delivery is delivered or kept (stored
-// before Deliver returns), and an error only when it could not be kept. A
+// before Deliver returns, or held in memory while the store refuses
+// writes): it never hands a delivery back to the sending queue. A
 // disabled endpoint turns req into a dead letter without an attempt; an
 // open circuit schedules it without one.
 func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(context.Context) Result) error {
 	if m.disabled.Load() {
-		return m.keep(ctx, req, func(r *Record, _ time.Time) { m.kill(r, reasonDisabled) })
+		m.keep(ctx, req, func(r *Record, _ time.Time) { m.kill(r, reasonDisabled) })
+		return nil
 	}
 	probe := false
 	if !m.breaker.closed() {
@@ -170,7 +173,8 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		probe = ok && m.breaker.state.Load() == circuitProbing
 		m.mu.Unlock()
 		if !ok {
-			return m.keep(ctx, req, func(r *Record, now time.Time) { m.reschedule(r, now) })
+			m.keep(ctx, req, func(r *Record, now time.Time) { m.reschedule(r, now) })
+			return nil
 		}
 	}
 	if err := m.limiter.wait(ctx); err != nil {
@@ -180,7 +184,8 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		// The queue consumer's context ended (a shutdown) while the rate
 		// limit held the delivery back: it is kept, due now, not handed
 		// back to a queue that would drop it.
-		return m.keep(context.WithoutCancel(ctx), req, func(r *Record, now time.Time) { m.reschedule(r, now) })
+		m.keep(context.WithoutCancel(ctx), req, func(r *Record, now time.Time) { m.reschedule(r, now) })
+		return nil
 	}
 	at := m.set.Clock.Now()
 	res := send(ctx)
@@ -197,12 +202,13 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		return nil
 	}
 	// An attempt cut short by the end of ctx is kept all the same.
-	return m.keep(context.WithoutCancel(ctx), req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
+	m.keep(context.WithoutCancel(ctx), req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
+	return nil
 }
 
-// keep makes a record of the request, lets decide set its state, stores it and
-// places it.
-func (m *Manager) keep(ctx context.Context, describe func() Request, decide func(r *Record, now time.Time)) error {
+// keep makes a record of the request, lets decide set its state, stores it
+// (or holds it in memory when the store refuses it) and places it.
+func (m *Manager) keep(ctx context.Context, describe func() Request, decide func(r *Record, now time.Time)) {
 	req := describe()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -219,8 +225,13 @@ func (m *Manager) keep(ctx context.Context, describe func() Request, decide func
 		index:       -1,
 	}
 	decide(r, now)
-	if err := m.set.Store.Add(ctx, r, bytes.Clone(req.Body)); err != nil {
-		return fmt.Errorf("keeping a failed delivery of %d items in the delivery store failed: %w", req.Items, err)
+	body := bytes.Clone(req.Body)
+	if err := m.set.Store.Add(ctx, r, body); err != nil {
+		// Handed back, it would be dropped by the sending queue (retries
+		// are off): it is kept in memory and written at its next update.
+		r.held, r.unsaved = body, true
+		m.set.Logger.Error("A failed delivery could not be written to the delivery store; it is kept in memory until a write succeeds and is lost if the collector stops before",
+			zap.String("delivery", r.ID), zap.Int("items", r.Items), zap.Error(err))
 	}
 	m.nextSeq++
 	m.records[r.ID] = r
@@ -228,7 +239,6 @@ func (m *Manager) keep(ctx context.Context, describe func() Request, decide func
 	m.countPlaced(ctx, r)
 	m.evictLocked(ctx, now)
 	m.signal()
-	return nil
 }
 
 func (m *Manager) releaseProbe() {

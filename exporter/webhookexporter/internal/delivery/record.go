@@ -32,6 +32,10 @@ type Record struct {
 
 	// body is held in memory by the memory store only.
 	body []byte
+	// held is the body kept in memory while the store refuses to write
+	// the record (unsaved); the next update writes both.
+	held    []byte
+	unsaved bool
 	// index in the scheduled heap, -1 when not in it.
 	index int
 	// inFlight: a worker is sending it; deleted and replay: removed or

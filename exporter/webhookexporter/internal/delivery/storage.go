@@ -26,6 +26,9 @@ const (
 // rewrites only the metadata.
 type storageStore struct {
 	client storage.Client
+	// next is the sequence number written under keySeq: it never goes
+	// back when a record refused earlier is written after later ones.
+	next uint64
 }
 
 // NewStorageStore returns a store on client, which it closes on Close.
@@ -60,6 +63,7 @@ func (s *storageStore) Load(ctx context.Context) ([]*Record, uint64, error) {
 			}
 			return nil, decode(key, value)
 		})
+		s.next = next
 		return records, next, err
 	}
 	// Without Walk, every sequence number ever given is looked up.
@@ -74,6 +78,7 @@ func (s *storageStore) Load(ctx context.Context) ([]*Record, uint64, error) {
 			}
 		}
 	}
+	s.next = next
 	return records, next, nil
 }
 
@@ -82,7 +87,8 @@ func (s *storageStore) Add(ctx context.Context, r *Record, body []byte) error {
 	if err != nil {
 		return err
 	}
-	seq := binary.BigEndian.AppendUint64(nil, r.Seq+1)
+	s.next = max(s.next, r.Seq+1)
+	seq := binary.BigEndian.AppendUint64(nil, s.next)
 	return s.client.Batch(ctx,
 		storage.SetOperation(bodyKey(r.Seq), body),
 		storage.SetOperation(recordKey(r.Seq), meta),

@@ -128,7 +128,7 @@ func (m *Manager) worker() {
 // attempt sends a stored delivery once and records the outcome.
 func (m *Manager) attempt(ctx context.Context, r *Record) {
 	m.mu.Lock()
-	body, err := m.set.Store.Body(ctx, r)
+	body, err := m.body(ctx, r)
 	m.mu.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -197,17 +197,55 @@ func (m *Manager) releaseIfProbe(r *Record) {
 }
 
 // update writes a changed record; a failure is logged, the record stays in
-// memory.
+// memory. A record the store has not taken yet is written whole.
 func (m *Manager) update(ctx context.Context, r *Record) {
+	if r.unsaved {
+		if err := m.set.Store.Add(ctx, r, r.held); err != nil {
+			m.set.Logger.Error("Writing a delivery to the delivery store failed again; it is kept in memory",
+				zap.String("delivery", r.ID), zap.Error(err))
+			return
+		}
+		r.held, r.unsaved = nil, false
+		return
+	}
 	if err := m.set.Store.Update(ctx, r); err != nil {
 		m.set.Logger.Error("Updating a delivery in the delivery store failed; it is kept in memory",
 			zap.String("delivery", r.ID), zap.Error(err))
 	}
 }
 
+// body returns a record's body, from memory while the store has not taken
+// it.
+func (m *Manager) body(ctx context.Context, r *Record) ([]byte, error) {
+	if r.unsaved {
+		return r.held, nil
+	}
+	return m.set.Store.Body(ctx, r)
+}
+
+// saveUnsaved makes a last attempt, at shutdown, to write the records the
+// store refused; what it still refuses is lost, counted and logged.
+func (m *Manager) saveUnsaved(ctx context.Context) {
+	lost := 0
+	for _, r := range m.records {
+		if !r.unsaved {
+			continue
+		}
+		if m.update(ctx, r); r.unsaved {
+			lost++
+			m.set.Logger.Error("A delivery the delivery store never took is lost at shutdown",
+				zap.String("delivery", r.ID), zap.String("webhook_id", r.WebhookID), zap.Int("items", r.Items))
+		}
+	}
+	if lost > 0 {
+		m.set.Observer.Outcome(ctx, OutcomeEvicted, lost)
+	}
+}
+
 // remove forgets a record that is neither scheduled nor dead any more.
 func (m *Manager) remove(ctx context.Context, r *Record) {
 	delete(m.records, r.ID)
+	r.held = nil
 	if err := m.set.Store.Remove(ctx, r); err != nil {
 		m.set.Logger.Error("Removing a delivery from the delivery store failed; it may be sent again after a restart",
 			zap.String("delivery", r.ID), zap.Error(err))
