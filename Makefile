@@ -127,11 +127,13 @@ test-servers:
 clean:
 	rm -rf build bin .tools
 
-# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 15
+# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 20
 # minutes: first its headline, whole collectors from the distribution (ours
 # against the stock otlp receiver, CPU per request and requests/s, with the
-# floor of a server that only reads the body), then the exporter, overload
-# and dedup phases; BENCH_GO=1 first runs the Go benchmarks
+# floor of a server that only reads the body), then the exporters (whole
+# collectors behind the same otlp receiver: ours with delivery mode off and
+# on against stock otlp_http, CPU per span and spans/s), overload and dedup
+# phases; BENCH_GO=1 first runs the Go benchmarks
 # (bench/gobench.sh, benchstat tables). The scripts install their tools
 # (vegeta, benchstat) at the versions they pin; sizes and durations are set
 # at the top of bench/run.sh.
