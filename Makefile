@@ -55,7 +55,7 @@ FUZZTIME ?= 60s
 # default, 60 s, spends most of a short run shrinking the large payloads of
 # the senders' seed corpora).
 FUZZMINIMIZETIME ?= 5s
-FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/jsonvalue:FuzzTree ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzParseJSON ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecodeAsReference ./internal/signature:FuzzVerify ./internal/signature:FuzzVerifyRequest ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip
+FUZZ_TARGETS := ./receiver/webhookreceiver/internal/otlp:FuzzDecode ./receiver/webhookreceiver/internal/otlp:FuzzDecodeLogs ./receiver/webhookreceiver/internal/jsontok:FuzzReader ./receiver/webhookreceiver/internal/jsonvalue:FuzzTree ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecode ./receiver/webhookreceiver/internal/openrouterevents:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/helicone:FuzzDecode ./receiver/webhookreceiver/internal/helicone:FuzzDecodeAsReference ./receiver/webhookreceiver/internal/webhooks:FuzzDecode ./receiver/webhookreceiver/internal/webhooks:FuzzParseJSON ./receiver/webhookreceiver/internal/litellm:FuzzDecode ./receiver/webhookreceiver/internal/litellm:FuzzDecodeAsReference ./internal/signature:FuzzVerify ./internal/signature:FuzzVerifyRequest ./exporter/webhookexporter/internal/encoding/otlp/otlpjson:FuzzRoundTrip ./internal/jsonstr:FuzzAppendEscaped
 
 .PHONY: all build build-lean build-full run test unit-test deploy-test fuzz check generate tools lint clean test-servers
 
@@ -187,11 +187,13 @@ test-servers:
 clean:
 	rm -rf build bin .tools
 
-# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 15
+# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 20
 # minutes: first its headline, whole collectors from the distribution (ours
 # against the stock otlp receiver, CPU per request and requests/s, with the
-# floor of a server that only reads the body), then the exporter, overload
-# and dedup phases; BENCH_GO=1 first runs the Go benchmarks
+# floor of a server that only reads the body), then the exporters (whole
+# collectors behind the same otlp receiver: ours with delivery mode off and
+# on against stock otlp_http, CPU per span and spans/s), overload and dedup
+# phases; BENCH_GO=1 first runs the Go benchmarks
 # (bench/gobench.sh, benchstat tables). The scripts install their tools
 # (vegeta, benchstat) at the versions they pin; sizes and durations are set
 # at the top of bench/run.sh.

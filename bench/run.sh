@@ -23,11 +23,17 @@
 #     every request with its own trace IDs and webhook-id, signed, at a fixed
 #     concurrency, for a bounded time (and optionally number of requests), in
 #     rounds whose order rotates.
-#  2. Exporters: ONE collector (bench/config/exporters.yaml), otlp receivers
-#     feeding our webhook exporter (plain and signed) and the stock otlp_http
-#     exporter (json), all sending to bench/sink, the same 100-span requests
-#     passed through unbatched, no compression, no queue; fed OTLP protobuf,
-#     then OTLP JSON.
+#  2. Exporters: whole collectors that differ only in their exporter, each
+#     behind the same stock otlp receiver (bench/config/exporter-*.yaml):
+#     the floor (otlp into nop), stock (otlp_http, encoding json), ours
+#     (webhook), ours with delivery mode on (delivery: {}, in memory) and in
+#     file_storage; all export to bench/sink, 100-span requests unbatched,
+#     no compression, no sending queue, so a request is answered once its
+#     export is done. Each round loads them AT ONCE for the same window (CPU
+#     per span from /proc/<pid>/stat), then drives one collector with every
+#     pipeline (exporters.yaml) in turns (spans/s); fed OTLP protobuf, then
+#     OTLP JSON; medians and ranges of 5 rounds; ratios to stock, and above
+#     the floor (the exporter's own work).
 #  3. Overload: our receiver with a low memory_limiter (bench/config/
 #     overload.yaml), driven past its capacity: it must answer 503 and keep
 #     its RSS bounded.
@@ -37,12 +43,12 @@
 #     driven in turn like the receivers: requests/s of each backend and the
 #     ratios to memory.
 #
-# For phases 1 to 4 it prints requests/s, spans/s, p50/p99 latency, CPU seconds
-# per million spans (utime+stime of the collector from /proc/<pid>/stat) and
-# peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
+# For phases 1, 3 and 4 it prints requests/s, spans/s, p50/p99 latency, CPU
+# seconds per million spans (utime+stime of the collector from /proc/<pid>/stat)
+# and peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
 #
 # Everything is configurable through the environment; the defaults take
-# about 15 minutes, 7 of them the headline. Every process the script starts
+# about 20 minutes, 7 of them the headline and 5 the exporters. Every process the script starts
 # is stopped by its PID when it exits.
 set -euo pipefail
 
@@ -61,15 +67,15 @@ BENCH_COLLECTOR_REQUESTS="${BENCH_COLLECTOR_REQUESTS:-2500}" # per collector and
 BENCH_COLLECTOR_WARMUP="${BENCH_COLLECTOR_WARMUP:-500}"      # per collector, before each size
 BENCH_COLLECTOR_CONNECTIONS="${BENCH_COLLECTOR_CONNECTIONS:-4}"
 BENCH_COLLECTOR_SLICES="${BENCH_COLLECTOR_SLICES:-25}"     # the alone part of a round, in turns
-# When set, CPU profiles of both collectors (their pprof extension) are taken
-# for this many seconds during the first size's rounds, into BENCH_OUT.
+# When set, CPU profiles of the collectors (their pprof extension) are taken
+# for this many seconds during the first size's (or input's) rounds, into
+# BENCH_OUT.
 BENCH_PROFILE_SECONDS="${BENCH_PROFILE_SECONDS:-0}"
-# Receiver and exporter phases.
+# Receiver and dedup phases.
 BENCH_SPANS="${BENCH_SPANS:-1 50 100}"               # spans per request, one set of phases each
-BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 # Each phase is measured in BENCH_ROUNDS rounds of BENCH_DURATION, the
-# receivers (or exporters) taking turns in an order that rotates every
+# receivers taking turns in an order that rotates every
 # round, so that drift on a shared machine does not favour one of them.
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_DURATION="${BENCH_DURATION:-5s}"               # measured, per phase and round
@@ -77,10 +83,20 @@ BENCH_WARMUP="${BENCH_WARMUP:-3s}"                   # unmeasured, before a phas
 BENCH_MAX_REQUESTS="${BENCH_MAX_REQUESTS:-200000}"   # per phase and round, overload included; 0 = bounded by time only
 BENCH_LIMIT_MIB="${BENCH_LIMIT_MIB:-2048}"           # memory_limiter of the comparison phases
 BENCH_SPIKE_MIB="${BENCH_SPIKE_MIB:-512}"
-BENCH_EXPORTER_SIGNED="${BENCH_EXPORTER_SIGNED:-1}"  # also measure the signing exporter
-# What the exporters' shared otlp receiver is fed: protobuf (what SDKs send by
-# default; its decoding costs least, so the exporters' own work shows) and JSON.
+# Exporter phase: the targets, one collector each
+# (bench/config/exporter-<target>.yaml, "_" as "-"), among floor (otlp into
+# nop), stock, ours, delivery, delivery_file and signed; stock is required,
+# the floor shows the work they share. BENCH_COLLECTOR_CONNECTIONS per target.
+BENCH_EXPORTER_TARGETS="${BENCH_EXPORTER_TARGETS:-floor stock ours delivery delivery_file}"
+# What the otlp receiver in front of every exporter is fed: OTLP protobuf (what
+# SDKs send by default, the headline of the phase) and OTLP JSON.
 BENCH_EXPORTER_INPUT="${BENCH_EXPORTER_INPUT:-proto json}"
+BENCH_EXPORTER_SPANS="${BENCH_EXPORTER_SPANS:-100}"
+BENCH_EXPORTER_ROUNDS="${BENCH_EXPORTER_ROUNDS:-5}"
+BENCH_EXPORTER_AT_ONCE="${BENCH_EXPORTER_AT_ONCE:-10s}"   # every collector loaded at once, per round
+BENCH_EXPORTER_REQUESTS="${BENCH_EXPORTER_REQUESTS:-600}" # per target and round, in turns
+BENCH_EXPORTER_WARMUP="${BENCH_EXPORTER_WARMUP:-100}"     # per collector, before each input
+BENCH_EXPORTER_SLICES="${BENCH_EXPORTER_SLICES:-20}"      # the in-turns part of a round
 # Overload phase.
 BENCH_OVERLOAD_DURATION="${BENCH_OVERLOAD_DURATION:-60s}"  # 0s skips it
 BENCH_OVERLOAD_SPANS="${BENCH_OVERLOAD_SPANS:-1000}"
@@ -159,13 +175,16 @@ fi
 go build -o "$LOADGEN" ./bench/loadgen
 go build -o "$SINK" ./bench/sink
 
-mapfile -t PORTS < <("$LOADGEN" ports 25)
+mapfile -t PORTS < <("$LOADGEN" ports 58)
 export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
 export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
 export BENCH_MEMORY_PORT="${PORTS[6]}" BENCH_STORAGE_PORT="${PORTS[7]}" BENCH_REDIS_RECEIVER_PORT="${PORTS[8]}" BENCH_REDIS_PORT="${PORTS[9]}"
 # The headline's processes run at once, each with ports of its own.
 C_OURS_PORT="${PORTS[11]}" C_STOCK_PORT="${PORTS[12]}" C_BOTH_OURS_PORT="${PORTS[13]}" C_BOTH_STOCK_PORT="${PORTS[14]}"
 C_FLOOR_PORT="${PORTS[15]}" C_PORTS=("${PORTS[@]:16:9}")
+# The exporter phase's: 9 for the one collector of every pipeline, 4 for
+# each of up to 6 collectors loaded at once.
+E_PORTS=("${PORTS[@]:25:33}")
 export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
@@ -289,40 +308,76 @@ receivers() {
 if want receivers; then receivers; fi
 
 # 2. Exporters.
-EXPORTER_FILES=() EXPORTER_RATIOS=()
 SINK_STATS="http://127.0.0.1:$BENCH_SINK_PORT/stats"
-exporter_phase() { # exporter_phase LABEL PORT EXPORTER INPUT
-	local proto=false
-	[[ "$4" == proto ]] && proto=true
-	phase "$1-$4" "http://127.0.0.1:$2/v1/traces" "$BENCH_EXPORTER_SPANS" -sign=false -proto="$proto" -sink-url "$SINK_STATS" \
-		-counters "otelcol_exporter_sent_spans{exporter=\"$3\"},otelcol_exporter_send_failed_spans{exporter=\"$3\"}"
-	EXPORTER_FILES+=("$BENCH_OUT/$1-$4.r$ROUND.json")
+# exporter_collector NAME CONFIG RECEIVER HEALTH METRICS PPROF: start one
+# collector of the exporter phase with ports of its own; its PID is left in
+# HEADLINE_PID.
+exporter_collector() {
+	BENCH_RECEIVER_PORT="$3" BENCH_HEALTH_PORT="$4" BENCH_METRICS_PORT="$5" BENCH_PPROF_PORT="$6" \
+		BENCH_DELIVERY_DIR="$BENCH_OUT/delivery-$1" \
+		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
+	HEADLINE_PID=$!
+	PIDS+=("$HEADLINE_PID")
+	if ! "$LOADGEN" wait "http://127.0.0.1:$4/" 30s; then
+		cat "$BENCH_OUT/$1.log" >&2
+		exit 1
+	fi
 }
 exporters() {
-	log "exporters: webhook vs otlp_http (json) to one sink, $BENCH_EXPORTER_SPANS spans/request, fed OTLP $BENCH_EXPORTER_INPUT"
+	log "exporters: $BENCH_EXPORTER_TARGETS behind the same otlp receiver, $BENCH_EXPORTER_SPANS spans/request, fed OTLP $BENCH_EXPORTER_INPUT, $BENCH_EXPORTER_ROUNDS rounds of $BENCH_EXPORTER_AT_ONCE at once and $BENCH_EXPORTER_REQUESTS requests in turns"
+	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$SINK" -listen "127.0.0.1:$BENCH_SINK_PORT" >"$BENCH_OUT/sink.log" 2>&1 &
-	PIDS+=("$!")
+	local sink_pid=$!
+	PIDS+=("$sink_pid")
 	"$LOADGEN" wait "$SINK_STATS" 10s
-	start_collector exporters.yaml exporters
-	local input phases i p
-	for input in $BENCH_EXPORTER_INPUT; do
-		phases=("exp-stock $BENCH_STOCK_PORT otlp_http" "exp-ours $BENCH_OURS_PORT webhook")
-		EXPORTER_RATIOS+=("-ratio" "exp-ours-$input/exp-stock-$input")
-		if [[ "$BENCH_EXPORTER_SIGNED" == 1 ]]; then
-			phases+=("exp-signed $BENCH_SIGNED_PORT webhook/signed")
-			EXPORTER_RATIOS+=("-ratio" "exp-signed-$input/exp-stock-$input")
-		fi
-		for ((ROUND = 1; ROUND <= BENCH_ROUNDS; ROUND++)); do
-			# The order rotates every round.
-			for ((i = 0; i < ${#phases[@]}; i++)); do
-				p="${phases[(i + ROUND - 1) % ${#phases[@]}]}"
-				# shellcheck disable=SC2086 # label, port and exporter name
-				exporter_phase $p "$input"
-			done
+	# The one collector with every pipeline, driven in turns: a receiver
+	# port per target, in the order of all_targets.
+	local all_targets=(floor stock ours delivery delivery_file signed) p=("${E_PORTS[@]}")
+	BENCH_FLOOR_PORT="${p[0]}" BENCH_STOCK_PORT="${p[1]}" BENCH_OURS_PORT="${p[2]}" \
+		BENCH_DELIVERY_PORT="${p[3]}" BENCH_DELIVERY_FILE_PORT="${p[4]}" BENCH_SIGNED_PORT="${p[5]}" \
+		BENCH_DELIVERY_DIR="$BENCH_OUT/delivery-exporters" \
+		exporter_collector exporters exporters.yaml 0 "${p[6]}" "${p[7]}" "${p[8]}"
+	local alone_pid=$HEADLINE_PID
+	local name i next=9 args=() pids=() pprof=("alone:${p[8]}")
+	for name in $BENCH_EXPORTER_TARGETS; do
+		[[ -f "$ROOT/bench/config/exporter-${name//_/-}.yaml" ]] || {
+			echo "no bench/config/exporter-${name//_/-}.yaml for exporter target $name" >&2
+			exit 1
+		}
+		exporter_collector "exporter-$name" "exporter-${name//_/-}.yaml" "${p[next]}" "${p[next + 1]}" "${p[next + 2]}" "${p[next + 3]}"
+		pids+=("$HEADLINE_PID")
+		pprof+=("$name:${p[next + 3]}")
+		args+=(-target "$name=http://127.0.0.1:${p[next]}/v1/traces@$HEADLINE_PID")
+		next=$((next + 4))
+	done
+	for name in $BENCH_EXPORTER_TARGETS; do
+		for i in "${!all_targets[@]}"; do
+			[[ "${all_targets[i]}" == "$name" ]] && args+=(-alone "$name=http://127.0.0.1:${p[i]}/v1/traces")
 		done
 	done
-	ROUND=1
-	stop "$COLLECTOR_PID"
+	local profiles=() port
+	if ((BENCH_PROFILE_SECONDS > 0)); then
+		for name in "${pprof[@]}"; do
+			port="${name#*:}" name="${name%%:*}"
+			(sleep 3 && curl -sS -o "$BENCH_OUT/exporter-$name.cpu.pprof" \
+				"http://127.0.0.1:$port/debug/pprof/profile?seconds=$BENCH_PROFILE_SECONDS") &
+			profiles+=("$!")
+		done
+	fi
+	"$LOADGEN" exporters -spans "$BENCH_EXPORTER_SPANS" -inputs "${BENCH_EXPORTER_INPUT// /,}" \
+		-rounds "$BENCH_EXPORTER_ROUNDS" -at-once "$BENCH_EXPORTER_AT_ONCE" -requests "$BENCH_EXPORTER_REQUESTS" -warmup "$BENCH_EXPORTER_WARMUP" \
+		-connections "$BENCH_COLLECTOR_CONNECTIONS" -slices "$BENCH_EXPORTER_SLICES" -clk-tck "$CLK_TCK" \
+		-sink-url "$SINK_STATS" -alone-pid "$alone_pid" "${args[@]}" -out "$BENCH_OUT/exporters.json"
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if ((${#profiles[@]})); then
+		wait "${profiles[@]}" || true
+		echo "CPU profiles: $BENCH_OUT/exporter-<target>.cpu.pprof (go tool pprof -top $DIST FILE)"
+	fi
+	stop "$alone_pid"
+	for pid in "${pids[@]}"; do
+		stop "$pid"
+	done
+	stop "$sink_pid"
 }
 if want exporters; then exporters; fi
 
@@ -383,9 +438,9 @@ if ((${#RECEIVER_FILES[@]})); then
 	log "receivers (spans/s is what the receiver accepted; CPU is the whole collector)"
 	"$LOADGEN" report "${RECEIVER_RATIOS[@]}" "${RECEIVER_FILES[@]}"
 fi
-if ((${#EXPORTER_FILES[@]})); then
-	log "exporters (spans/s accepted end to end: the export is synchronous)"
-	"$LOADGEN" report "${EXPORTER_RATIOS[@]}" "${EXPORTER_FILES[@]}"
+if [[ -f "$BENCH_OUT/exporters.json" ]]; then
+	log "EXPORTERS: whole collectors behind the same otlp receiver, each exporter against stock otlp_http (json)"
+	"$LOADGEN" exporters-report "$BENCH_OUT/exporters.json"
 fi
 if ((${#DEDUP_FILES[@]})); then
 	log "dedup backends (the CPU column is the collector's; redis-server's own CPU is not in it)"

@@ -58,6 +58,10 @@ type loadResult struct {
 	// BothLoadedRPS is the requests/s of a collector loaded at once with
 	// the other, over the window in which both were (collectors.go).
 	BothLoadedRPS float64 `json:"both_loaded_requests_per_sec,omitempty"`
+	// SinkConnections is how many connections the exporter under load
+	// opened to bench/sink (exporters.go): above 1 per connection of the
+	// load, it does not keep them.
+	SinkConnections int64 `json:"sink_connections,omitempty"`
 	// ends are the times of the answers, from the round's start, for the
 	// requests/s of a window (doneBy).
 	ends []time.Duration
@@ -89,16 +93,34 @@ func (r loadResult) doneBy(t time.Duration) int {
 	return n
 }
 
-// header is what every request carries: the required header of
-// bench/config (the stock receiver ignores it).
-func header() http.Header {
-	return http.Header{"Content-Type": {"application/json"}, benchdata.AuthHeader: {benchdata.AuthValue}}
+// header is what every request of p carries: its media type and the
+// required header of bench/config (the stock receiver ignores it).
+func header(p *benchdata.Payload) http.Header {
+	return http.Header{"Content-Type": {p.ContentType}, benchdata.AuthHeader: {benchdata.AuthValue}}
 }
 
 // load sends requests requests to each target, conns at a time, all
 // targets at once, and returns what each measured. seq numbers the bodies
 // across calls, so that no two requests of a run share a trace ID.
 func load(targets []*target, p *benchdata.Payload, run uint64, seq *atomic.Uint64, requests, conns, clkTck int) []loadResult {
+	return loadUntil(targets, p, run, seq, limit{requests: requests}, conns, clkTck)
+}
+
+// limit ends a load: after a number of requests per target, or once a
+// duration has passed (the requests in flight then finish).
+type limit struct {
+	requests int
+	duration time.Duration
+}
+
+// loadFor loads every target at once for d: each is loaded for the whole
+// window, so none has the machine to itself for a part of it, as the
+// faster ones would leave the slower with a fixed number of requests.
+func loadFor(targets []*target, p *benchdata.Payload, run uint64, seq *atomic.Uint64, d time.Duration, conns, clkTck int) []loadResult {
+	return loadUntil(targets, p, run, seq, limit{duration: d}, conns, clkTck)
+}
+
+func loadUntil(targets []*target, p *benchdata.Payload, run uint64, seq *atomic.Uint64, lim limit, conns, clkTck int) []loadResult {
 	results := make([]loadResult, len(targets))
 	before := make([]int64, len(targets))
 	for i, t := range targets {
@@ -110,13 +132,19 @@ func load(targets []*target, p *benchdata.Payload, run uint64, seq *atomic.Uint6
 		var next atomic.Int64
 		var mu sync.Mutex
 		res := &results[i]
-		res.ends = make([]time.Duration, 0, requests)
+		res.ends = make([]time.Duration, 0, max(lim.requests, 64))
+		more := func() bool {
+			if lim.duration > 0 {
+				return time.Since(start) < lim.duration
+			}
+			return next.Add(1) <= int64(lim.requests)
+		}
 		var workers sync.WaitGroup
 		for range conns {
 			workers.Go(func() {
 				var body []byte
-				h := header()
-				for next.Add(1) <= int64(requests) {
+				h := header(p)
+				for more() {
 					body = p.Fill(body, run, seq.Add(1))
 					err := post(t.client, t.url, h, body)
 					end := time.Since(start)

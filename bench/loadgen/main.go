@@ -3,6 +3,9 @@
 //	loadgen collectors -ours URL -ours-pid P -stock URL -stock-pid P \
 //	    -floor URL -floor-pid P -both-ours URL -both-stock URL -both-pid P
 //	loadgen headline collectors.json
+//	loadgen exporters -target stock=URL@PID -target ours=URL@PID ... \
+//	    -alone stock=URL -alone ours=URL ... -alone-pid P -sink-url URL
+//	loadgen exporters-report exporters.json
 //	loadgen run -label ours -url http://127.0.0.1:4319/v1/traces -spans 100 \
 //	    -concurrency 8 -duration 15s -pid 1234 -out ours.json
 //	loadgen report ours.json stock.json -ratio ours/stock
@@ -11,7 +14,8 @@
 //	loadgen goratios receiver.txt exporter.txt
 //
 // collectors is the headline: whole collectors, ours against stock, loaded
-// at once and alone (collectors.go). run has vegeta (https://github.com/tsenart/vegeta, installed by
+// at once and alone (collectors.go); exporters does the same for
+// collectors that differ only in their exporter (exporters.go). run has vegeta (https://github.com/tsenart/vegeta, installed by
 // bench/run.sh) POST Broadcast-like OTLP JSON bodies (bench/benchdata) at a
 // fixed concurrency for a bounded time and number of requests, and reads its
 // results: vegeta sends and times the requests, loadgen only writes the
@@ -49,6 +53,10 @@ func main() {
 		err = collectorsCmd(os.Args[2:])
 	case "headline":
 		err = headlineCmd(os.Args[2:])
+	case "exporters":
+		err = exportersCmd(os.Args[2:])
+	case "exporters-report":
+		err = exportersReportCmd(os.Args[2:])
 	default:
 		usage()
 	}
@@ -59,6 +67,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: loadgen collectors|headline|run|report|ports|wait|goratios ... (see the package documentation)")
+	fmt.Fprintln(os.Stderr, "usage: loadgen collectors|headline|exporters|exporters-report|run|report|ports|wait|goratios ... (see the package documentation)")
 	os.Exit(2)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configcompression"
+	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/config/configretry"
@@ -43,6 +44,10 @@ func TestCreateDefaultConfig(t *testing.T) {
 	assert.False(t, cfg.TestConnection.HasValue(), "the connection test is off unless configured")
 	assert.False(t, cfg.RedactContent)
 	assert.Zero(t, cfg.MaxRequestBodySize)
+	keepalive := confighttp.NewDefaultKeepaliveClientConfig()
+	keepalive.MaxIdleConnsPerHost = 100
+	assert.Equal(t, configoptional.Some(keepalive), cfg.ClientConfig.Keepalive,
+		"as many idle connections to the endpoint as confighttp keeps in all")
 
 	// Without an endpoint the default configuration is refused, by key.
 	err := confmap.Validate(cfg)
@@ -56,6 +61,9 @@ func TestLoadConfig(t *testing.T) {
 
 	withEndpoint := func(endpoint string) *Config {
 		cfg := createDefaultConfig().(*Config)
+		// As loading leaves the defaults: confighttp folds its keepalive
+		// section into its flat fields.
+		require.NoError(t, confmap.New().Unmarshal(cfg))
 		cfg.ClientConfig.Endpoint = endpoint
 		return cfg
 	}

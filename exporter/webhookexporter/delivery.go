@@ -162,31 +162,27 @@ func (e *webhookExporter) requestHeaders(webhookID string) map[string]string {
 }
 
 // deliveryObserver turns what the Manager counts into telemetry, with the
-// attribute sets made once: the happy path adds to two counters per
-// request.
+// attribute sets, and the option lists passed to Add, made once: the happy
+// path adds to two counters per request and allocates nothing for it.
 type deliveryObserver struct {
 	e        *webhookExporter
-	outcomes map[string]metric.AddOption
-	classes  map[string]metric.AddOption
+	outcomes map[string][]metric.AddOption
 }
 
 func newDeliveryObserver(e *webhookExporter) deliveryObserver {
-	o := deliveryObserver{e: e, outcomes: map[string]metric.AddOption{}, classes: map[string]metric.AddOption{}}
+	o := deliveryObserver{e: e, outcomes: map[string][]metric.AddOption{}}
 	for _, outcome := range []string{delivery.OutcomeDelivered, delivery.OutcomeScheduled, delivery.OutcomeDeadLettered, delivery.OutcomeReplayed, delivery.OutcomeEvicted} {
-		o.outcomes[outcome] = metric.WithAttributeSet(attribute.NewSet(attribute.String(attrOutcome, outcome)))
-	}
-	for _, class := range []string{"2xx", "3xx", "4xx", "5xx", "error"} {
-		o.classes[class] = metric.WithAttributeSet(attribute.NewSet(attribute.String(attrStatusClass, class)))
+		o.outcomes[outcome] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String(attrOutcome, outcome)))}
 	}
 	return o
 }
 
 func (o deliveryObserver) Outcome(ctx context.Context, outcome string, n int) {
-	o.e.telemetry.ExporterWebhookDeliveries.Add(ctx, int64(n), o.outcomes[outcome])
+	o.e.telemetry.ExporterWebhookDeliveries.Add(ctx, int64(n), o.outcomes[outcome]...)
 }
 
 func (o deliveryObserver) Attempt(ctx context.Context, status int) {
-	o.e.telemetry.ExporterWebhookDeliveryAttempts.Add(ctx, 1, o.classes[statusClass(status)])
+	o.e.telemetry.ExporterWebhookDeliveryAttempts.Add(ctx, 1, statusClassOptions[statusClass(status)]...)
 }
 
 // registerDeliveryGauges reports the counts and the endpoint state.

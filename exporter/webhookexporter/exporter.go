@@ -279,8 +279,18 @@ func (e *webhookExporter) doShared(ctx context.Context, shared *sharedBody, test
 }
 
 func (e *webhookExporter) recordResponse(ctx context.Context, class string) {
-	e.telemetry.ExporterWebhookResponses.Add(ctx, 1, metric.WithAttributes(attribute.String(attrStatusClass, class)))
+	e.telemetry.ExporterWebhookResponses.Add(ctx, 1, statusClassOptions[class]...)
 }
+
+// statusClassOptions are the attributes of each status class, made once:
+// every request records one.
+var statusClassOptions = func() map[string][]metric.AddOption {
+	m := map[string][]metric.AddOption{}
+	for _, class := range statusClasses {
+		m[class] = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String(attrStatusClass, class)))}
+	}
+	return m
+}()
 
 func (e *webhookExporter) recordEncodingFailure(ctx context.Context) {
 	e.telemetry.ExporterWebhookEncodingFailures.Add(ctx, 1, metric.WithAttributes(attribute.String(attrEncoding, string(e.encoding))))

@@ -22,6 +22,12 @@ const (
 	defaultTimeout = 30 * time.Second
 	// compressionNone is configcompression's "none", which it does not export.
 	compressionNone configcompression.Type = "none"
+	// defaultMaxIdleConnsPerHost keeps as many connections to the endpoint
+	// as requests went to it at once (up to confighttp's max_idle_conns):
+	// with Go's default of 2, every burst of the sending queue's 10
+	// consumers closed all but 2 connections and opened them again, a TCP
+	// (and TLS) handshake per request or so.
+	defaultMaxIdleConnsPerHost = 100
 )
 
 // defaultRetryableStatuses are the statuses OTLP/HTTP retries.
@@ -49,6 +55,9 @@ func createDefaultConfig() component.Config {
 	client := confighttp.NewDefaultClientConfig()
 	client.Timeout = defaultTimeout
 	client.Compression = compressionNone
+	keepalive := confighttp.NewDefaultKeepaliveClientConfig()
+	keepalive.MaxIdleConnsPerHost = defaultMaxIdleConnsPerHost
+	client.Keepalive = configoptional.Some(keepalive)
 	return &Config{
 		ClientConfig:      client,
 		QueueConfig:       configoptional.Some(exporterhelper.NewDefaultQueueConfig()),

@@ -62,7 +62,9 @@ func (s *sharedBody) attach(req *http.Request) {
 
 func (s *sharedBody) reader() io.ReadCloser {
 	s.refs.Add(1)
-	return &bodyReader{Reader: bytes.NewReader(s.body), shared: s}
+	r := &bodyReader{shared: s}
+	r.Reset(s.body)
+	return r
 }
 
 func (s *sharedBody) release() {
@@ -73,9 +75,9 @@ func (s *sharedBody) release() {
 
 // bodyReader reads a sharedBody and drops its reference on the first Close.
 type bodyReader struct {
-	*bytes.Reader
-	shared *sharedBody
-	closed atomic.Bool
+	bytes.Reader // by value: one allocation per reader
+	shared       *sharedBody
+	closed       atomic.Bool
 }
 
 func (r *bodyReader) Close() error {

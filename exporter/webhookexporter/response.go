@@ -11,6 +11,9 @@ import (
 
 func isSuccess(code int) bool { return code >= 200 && code <= 299 }
 
+// statusClasses are what statusClass returns.
+var statusClasses = []string{"2xx", "3xx", "4xx", "5xx", "error"}
+
 func statusClass(code int) string {
 	switch {
 	case code >= 200 && code <= 299:
