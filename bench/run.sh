@@ -175,7 +175,7 @@ fi
 go build -o "$LOADGEN" ./bench/loadgen
 go build -o "$SINK" ./bench/sink
 
-mapfile -t PORTS < <("$LOADGEN" ports 58)
+mapfile -t PORTS < <("$LOADGEN" ports 63)
 export BENCH_OURS_PORT="${PORTS[0]}" BENCH_STOCK_PORT="${PORTS[1]}" BENCH_SIGNED_PORT="${PORTS[2]}"
 export BENCH_SINK_PORT="${PORTS[3]}" BENCH_METRICS_PORT="${PORTS[4]}" BENCH_HEALTH_PORT="${PORTS[5]}"
 export BENCH_MEMORY_PORT="${PORTS[6]}" BENCH_STORAGE_PORT="${PORTS[7]}" BENCH_REDIS_RECEIVER_PORT="${PORTS[8]}" BENCH_REDIS_PORT="${PORTS[9]}"
@@ -185,6 +185,9 @@ C_FLOOR_PORT="${PORTS[15]}" C_PORTS=("${PORTS[@]:16:9}")
 # The exporter phase's: 9 for the one collector of every pipeline, 4 for
 # each of up to 6 collectors loaded at once.
 E_PORTS=("${PORTS[@]:25:33}")
+# The headline's collector with a console: its receiver, its console, and
+# health, metrics and pprof.
+C_CONSOLE_RECEIVER_PORT="${PORTS[58]}" C_CONSOLE_PORT="${PORTS[59]}" C_CONSOLE_PORTS=("${PORTS[@]:60:3}")
 export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
@@ -227,6 +230,7 @@ HEADLINE_PID=""
 start_headline() {
 	BENCH_OURS_PORT="$C_OURS_PORT" BENCH_STOCK_PORT="$C_STOCK_PORT" BENCH_HEALTH_PORT="$3" \
 		BENCH_METRICS_PORT="$4" BENCH_PPROF_PORT="$5" \
+		BENCH_CONSOLE_RECEIVER_PORT="$C_CONSOLE_RECEIVER_PORT" BENCH_CONSOLE_PORT="$C_CONSOLE_PORT" \
 		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
 	HEADLINE_PID=$!
 	PIDS+=("$HEADLINE_PID")
@@ -246,6 +250,9 @@ collectors() {
 	local ours_pid=$HEADLINE_PID
 	start_headline collector-stock collector-stock.yaml "${C_PORTS[3]}" "${C_PORTS[4]}" "${C_PORTS[5]}"
 	local stock_pid=$HEADLINE_PID
+	# Ours again with a webhook_console configured: the console's cost.
+	start_headline collector-console collector-console.yaml "${C_CONSOLE_PORTS[0]}" "${C_CONSOLE_PORTS[1]}" "${C_CONSOLE_PORTS[2]}"
+	local console_pid=$HEADLINE_PID
 	# The one collector serving both: its own ports for the receivers too.
 	C_OURS_PORT="$C_BOTH_OURS_PORT" C_STOCK_PORT="$C_BOTH_STOCK_PORT" \
 		start_headline collector-both collector-both.yaml "${C_PORTS[6]}" "${C_PORTS[7]}" "${C_PORTS[8]}"
@@ -266,6 +273,7 @@ collectors() {
 		-ours "http://127.0.0.1:$C_OURS_PORT/v1/traces" -ours-pid "$ours_pid" \
 		-stock "http://127.0.0.1:$C_STOCK_PORT/v1/traces" -stock-pid "$stock_pid" \
 		-floor "http://127.0.0.1:$C_FLOOR_PORT/v1/traces" -floor-pid "$floor_pid" \
+		-console "http://127.0.0.1:$C_CONSOLE_RECEIVER_PORT/v1/traces" -console-pid "$console_pid" \
 		-both-ours "http://127.0.0.1:$C_BOTH_OURS_PORT/v1/traces" -both-stock "http://127.0.0.1:$C_BOTH_STOCK_PORT/v1/traces" \
 		-both-pid "$both_pid" -out "$BENCH_OUT/collectors.json"
 	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -273,7 +281,11 @@ collectors() {
 		wait "${profiles[@]}" || true
 		echo "CPU profiles: $BENCH_OUT/ours.cpu.pprof, $BENCH_OUT/stock.cpu.pprof (go tool pprof -top $DIST FILE)"
 	fi
+	# The console kept the last requests it was told of: the receiver did
+	# report them.
+	"$LOADGEN" check-console "http://127.0.0.1:$C_CONSOLE_PORT/api/v1/received?limit=1"
 	stop "$both_pid"
+	stop "$console_pid"
 	stop "$stock_pid"
 	stop "$ours_pid"
 	stop "$floor_pid"

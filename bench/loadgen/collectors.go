@@ -6,13 +6,14 @@ package main
 // Each round has two parts:
 //
 //  1. At once: the collector with only our receiver, the collector with
-//     only the stock otlp receiver and the floor (a net/http server that
-//     only reads the body, bench/sink) get the same number of requests at
-//     the same time, so that whatever else the machine does hits all
-//     three. CPU per request is each process's utime+stime over the round
+//     only the stock otlp receiver, the floor (a net/http server that
+//     only reads the body, bench/sink) and, given -console, ours again
+//     with a webhook_console configured (every request recorded in its
+//     ring) get the same number of requests at the same time, so that
+//     whatever else the machine does hits all of them. CPU per request is each process's utime+stime over the round
 //     (/proc/<pid>/stat) divided by its requests.
-//  2. Alone: one collector serving both receivers, and the floor, each
-//     driven in turn with the machine to itself: requests/s at saturation,
+//  2. Alone: one collector serving both receivers, the floor and the
+//     console's collector, each driven in turn with the machine to itself: requests/s at saturation,
 //     what a sender gets from a collector that does nothing else. The
 //     round's requests are sent in slices, the targets
 //     taking turns slice by slice in an order that rotates (25 slices of 100
@@ -46,8 +47,12 @@ const (
 	roleOurs  = "ours"
 	roleStock = "stock"
 	roleFloor = "floor"
+	// roleConsole is ours with a webhook_console configured (optional).
+	roleConsole = "console"
 )
 
+// roles are the targets of the run: the floor, stock and ours, and the
+// console's collector when it is given.
 var roles = []string{roleFloor, roleStock, roleOurs}
 
 // sizeResult is the rounds of one body size.
@@ -81,7 +86,7 @@ func collectorsCmd(args []string) error {
 	fs.IntVar(&c.clkTck, "clk-tck", 100, "clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK)")
 	fs.StringVar(&c.out, "out", "", "write the results as JSON to this file")
 	urls, pids := map[string]*string{}, map[string]*int{}
-	for _, role := range []string{roleOurs, roleStock, roleFloor, "both-" + roleOurs, "both-" + roleStock} {
+	for _, role := range []string{roleOurs, roleStock, roleFloor, roleConsole, "both-" + roleOurs, "both-" + roleStock} {
 		urls[role] = fs.String(role, "", "URL of the "+role+" target")
 		if !strings.HasPrefix(role, "both-") {
 			pids[role] = fs.Int(role+"-pid", 0, "process serving the "+role+" target")
@@ -97,8 +102,11 @@ func collectorsCmd(args []string) error {
 		}
 		c.spans = append(c.spans, n)
 	}
+	if *urls[roleConsole] != "" {
+		roles = append(roles, roleConsole)
+	}
 	for role, u := range urls {
-		if *u == "" {
+		if *u == "" && role != roleConsole {
 			return fmt.Errorf("collectors: -%s is required", role)
 		}
 	}
@@ -110,6 +118,9 @@ func collectorsCmd(args []string) error {
 	alone[roleOurs] = newTarget(roleOurs, *urls["both-"+roleOurs], *bothPID, c.conns)
 	alone[roleStock] = newTarget(roleStock, *urls["both-"+roleStock], *bothPID, c.conns)
 	alone[roleFloor] = atOnce[roleFloor]
+	if t, ok := atOnce[roleConsole]; ok {
+		alone[roleConsole] = t
+	}
 
 	fmt.Printf("whole collectors: %d connections per target, %d rounds of %d requests, %d warm-up requests per size\n",
 		c.conns, c.rounds, c.requests, c.warmup)
@@ -139,7 +150,10 @@ func collectorRounds(c collectorsConfig, spans int, atOnce, alone map[string]*ta
 	res := &sizeResult{Spans: spans, BodyBytes: len(p.Body), PeakRSSMiB: map[string]float64{}}
 	fmt.Printf("\n-- %d spans/request (%d bytes)\n", spans, len(p.Body))
 
-	all := []*target{atOnce[roleFloor], atOnce[roleStock], atOnce[roleOurs]}
+	all := make([]*target, 0, len(roles))
+	for _, role := range roles {
+		all = append(all, atOnce[role])
+	}
 	pids := map[string]int{"both": bothPID}
 	for _, t := range all {
 		pids[t.name] = t.pid
@@ -151,7 +165,7 @@ func collectorRounds(c collectorsConfig, spans int, atOnce, alone map[string]*ta
 		if err := checkLoad("warm-up", all, load(all, p, run, &seq, c.warmup, c.conns, c.clkTck)); err != nil {
 			return nil, err
 		}
-		for _, role := range []string{roleOurs, roleStock} {
+		for _, role := range []string{roleOurs, roleStock} { // the others were warmed up above
 			t := alone[role]
 			if err := checkLoad("warm-up", []*target{t}, load([]*target{t}, p, run, &seq, c.warmup, c.conns, c.clkTck)); err != nil {
 				return nil, err
@@ -203,6 +217,11 @@ func collectorRounds(c collectorsConfig, spans int, atOnce, alone map[string]*ta
 			byRole[roleStock].CPUPerRequest()/byRole[roleOurs].CPUPerRequest(),
 			aloneRes[roleFloor].RequestsPerSec(), aloneRes[roleStock].RequestsPerSec(), aloneRes[roleOurs].RequestsPerSec(),
 			aloneRes[roleOurs].RequestsPerSec()/aloneRes[roleStock].RequestsPerSec())
+		if c, ok := byRole[roleConsole]; ok {
+			fmt.Printf("         ours with a console: at once CPU µs/request %.0f (stock/ours with console %.2fx); alone req/s %.0f (ours with console/stock %.2fx)\n",
+				c.CPUPerRequest(), byRole[roleStock].CPUPerRequest()/c.CPUPerRequest(),
+				aloneRes[roleConsole].RequestsPerSec(), aloneRes[roleConsole].RequestsPerSec()/aloneRes[roleStock].RequestsPerSec())
+		}
 	}
 	for name, pid := range pids {
 		res.PeakRSSMiB[name] = float64(peakRSSKiB(pid)) / 1024

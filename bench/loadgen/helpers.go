@@ -1,8 +1,10 @@
 package main
 
-// Small commands for bench/run.sh: free ports, waiting for a URL.
+// Small commands for bench/run.sh: free ports, waiting for a URL, checking
+// the console.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -110,4 +112,31 @@ func waitCmd(args []string) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// checkConsoleCmd fails unless the console's received API at the URL
+// lists a request: the headline's console collector must have recorded
+// what it answered, or its row would measure a console that does nothing.
+func checkConsoleCmd(args []string) error {
+	if len(args) != 1 {
+		return errors.New("check-console: usage: check-console URL")
+	}
+	resp, err := http.Get(args[0])
+	if err != nil {
+		return fmt.Errorf("check-console: %w", err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Received []struct {
+			Outcome string `json:"outcome"`
+		} `json:"received"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		return fmt.Errorf("check-console: %s answered %s: %w", args[0], resp.Status, err)
+	}
+	if len(page.Received) == 0 || page.Received[0].Outcome != "accepted" {
+		return fmt.Errorf("check-console: the console recorded no accepted request (%+v)", page.Received)
+	}
+	fmt.Println("the console recorded the requests its receiver answered")
+	return nil
 }

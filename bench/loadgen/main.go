@@ -47,6 +47,8 @@ func main() {
 		err = portsCmd(os.Args[2:])
 	case "wait":
 		err = waitCmd(os.Args[2:])
+	case "check-console":
+		err = checkConsoleCmd(os.Args[2:])
 	case "goratios":
 		err = goRatiosCmd(os.Args[2:])
 	case "collectors":
@@ -67,6 +69,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: loadgen collectors|headline|exporters|exporters-report|run|report|ports|wait|goratios ... (see the package documentation)")
+	fmt.Fprintln(os.Stderr, "usage: loadgen collectors|headline|exporters|exporters-report|run|report|ports|wait|check-console|goratios ... (see the package documentation)")
 	os.Exit(2)
 }
