@@ -84,7 +84,7 @@ func printExporters(w io.Writer, results []*exportersResult) {
 		fmt.Fprintf(w, "fed OTLP %s, %d spans/request (%d bytes), medians of %d rounds (min–max):\n",
 			res.Input, res.Spans, res.BodyBytes, len(res.AtOnce))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "\tCPU µs/span, at once\tspans/s, one collector, in turns\tCPU µs/span, in turns\tconnections to the sink, in turns\tpeak RSS MiB\t")
+		fmt.Fprintln(tw, "\tCPU µs/span, at once\tspans/s, one collector, in turns\tCPU µs/span, in turns\tnew connections to the sink, in turns\tpeak RSS MiB\t")
 		for _, name := range res.Targets {
 			cpu := spreadOf(perRound(res.AtOnce, func(r map[string]loadResult) float64 { return cpuPerSpan(r[name], res.Spans) }))
 			rate := spreadOf(perRound(res.Alone, func(r map[string]loadResult) float64 { return spansPerSec(r[name], res.Spans) }))
