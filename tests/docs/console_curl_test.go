@@ -237,7 +237,7 @@ func TestConsolePageCurls(t *testing.T) {
 			assert.Equal(t, status, a.status, "%s: %s", where, a.body)
 			var got any
 			require.NoError(t, json.Unmarshal([]byte(a.body), &got), "%s: the answer is JSON:\n%s", where, a.body)
-			compareAnswer(t, where, "", want, got)
+			compareAnswer(t, where, "$", want, got)
 			checked++
 			continue
 		}
@@ -249,7 +249,7 @@ func TestConsolePageCurls(t *testing.T) {
 			require.NotNil(t, pageDelivery, "%s: the page lists a delivery before it shows one", where)
 			var got any
 			require.NoError(t, json.Unmarshal([]byte(a.body), &got), "%s: the answer is JSON:\n%s", where, a.body)
-			compareAnswer(t, where, "", pageDelivery, got)
+			compareAnswer(t, where, "$", pageDelivery, got)
 		}
 		checked++
 	}
