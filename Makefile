@@ -187,9 +187,10 @@ test-servers:
 clean:
 	rm -rf build bin .tools
 
-# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 20
+# Benchmarks (BENCHMARKS.md). `make bench` runs bench/run.sh, about 10
 # minutes: first its headline, whole collectors from the distribution (ours
-# against the stock otlp receiver, CPU per request and requests/s, with the
+# against the stock otlp receiver, and ours with a webhook_console, CPU per
+# request and requests/s, with the
 # floor of a server that only reads the body), then the exporters (whole
 # collectors behind the same otlp receiver: ours with delivery mode off and
 # on against stock otlp_http, CPU per span and spans/s), overload and dedup

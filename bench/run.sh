@@ -11,8 +11,10 @@
 #     with its own trace IDs) so that noise hits all three: CPU per request
 #     from /proc/<pid>/stat before and after each round, peak RSS. Then one
 #     collector serving both receivers (collector-both.yaml), and the floor,
-#     driven alone in turn: requests/s. 50-span Broadcast-like bodies first,
-#     then 1 and 100; medians and ranges of 5 rounds; ratios ours/stock.
+#     driven alone in turn: requests/s. Ours again with a webhook_console
+#     configured (collector-console.yaml) is loaded and driven with them:
+#     the console's cost. 50-span Broadcast-like bodies first, then 1 and
+#     100; medians and ranges of 5 rounds; ratios ours/stock.
 #  1. Receivers (opt-in: BENCH_PHASES=receivers): ONE collector
 #     (bench/config/receivers.yaml) with our webhook
 #     receiver as deployed for Broadcast (required_headers, and the defaults:
@@ -48,8 +50,8 @@
 # and peak RSS (VmRSS sampled every 50 ms), then the ratios ours/stock.
 #
 # Everything is configurable through the environment; the defaults take
-# about 20 minutes, 7 of them the headline and 5 the exporters. Every process the script starts
-# is stopped by its PID when it exits.
+# about 10 minutes on 2 cores, 4 of them the headline and 3 the exporters.
+# Every process the script starts is stopped by its PID when it exits.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

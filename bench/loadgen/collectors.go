@@ -10,11 +10,12 @@ package main
 //     only reads the body, bench/sink) and, given -console, ours again
 //     with a webhook_console configured (every request recorded in its
 //     ring) get the same number of requests at the same time, so that
-//     whatever else the machine does hits all of them. CPU per request is each process's utime+stime over the round
-//     (/proc/<pid>/stat) divided by its requests.
+//     whatever else the machine does hits all of them. CPU per request is
+//     each process's utime+stime over the round (/proc/<pid>/stat) divided
+//     by its requests.
 //  2. Alone: one collector serving both receivers, the floor and the
-//     console's collector, each driven in turn with the machine to itself: requests/s at saturation,
-//     what a sender gets from a collector that does nothing else. The
+//     console's collector, each driven in turn with the machine to itself:
+//     requests/s at saturation, what a sender gets from a collector that does nothing else. The
 //     round's requests are sent in slices, the targets
 //     taking turns slice by slice in an order that rotates (25 slices of 100
 //     requests by default), so that the
