@@ -64,6 +64,10 @@ func TestAuthExtension(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.status, resp.body)
 	resp = env.postJSON(body, "Authorization", "Bearer wrong")
 	assert.Equal(t, http.StatusUnauthorized, resp.status, resp.body)
+	// The sender is told its credentials were refused, in the body's
+	// format, not that its body failed to decompress.
+	assert.Contains(t, resp.body, "authentication failed: missing or wrong bearer token")
+	assert.NotContains(t, resp.body, "Content-Encoding")
 	assert.Empty(t, env.spans())
 
 	resp = env.postJSON(body, "Authorization", "Bearer ext-token")

@@ -84,14 +84,18 @@ func writeRetryable(w http.ResponseWriter, format bodyFormat, msg string) {
 	writeError(w, format, http.StatusServiceUnavailable, msg)
 }
 
-// writeTransportError answers failures inside confighttp, such as a body that
-// cannot be decompressed.
+// writeTransportError answers failures inside confighttp: a request its
+// auth extension refused (401), or a body that cannot be decompressed.
 func (r *webhookReceiver) writeTransportError(w http.ResponseWriter, req *http.Request, msg string, status int) {
 	if c := r.console.Load(); c != nil {
 		a := c.recordAnswer(r, w, req)
 		defer a.finish()
 		w = a
 	}
-	writeError(w, parseContentType(req.Header.Get("Content-Type")), status, "decoding Content-Encoding "+
-		req.Header.Get("Content-Encoding")+": "+msg)
+	if status == http.StatusUnauthorized {
+		msg = "authentication failed: " + msg
+	} else {
+		msg = "decoding Content-Encoding " + req.Header.Get("Content-Encoding") + ": " + msg
+	}
+	writeError(w, parseContentType(req.Header.Get("Content-Type")), status, msg)
 }
