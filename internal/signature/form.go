@@ -240,6 +240,12 @@ func (v *Verifier) cutPrefix(value string) (string, error) {
 	return value[len(p):], nil
 }
 
+// maxPublicKeySignatures bounds the signatures of one header that a
+// public-key scheme checks: each costs a signature verification, so an
+// unsigned header of thousands would cost seconds of CPU. Senders send one,
+// or a few while a key is rotated.
+const maxPublicKeySignatures = 16
+
 // readPairs reads a signature header of key=value pairs: the signed time
 // and every signature; entries under other keys are ignored, as Stripe's
 // libraries ignore v0.
@@ -262,6 +268,9 @@ func (v *Verifier) readPairs(value string) (string, [][]byte, error) {
 			} else {
 				unreadable++
 			}
+		}
+		if len(sigs) > maxPublicKeySignatures && o.Scheme.UsesPublicKeys() {
+			return "", nil, malformed(o.Header, "has more than "+strconv.Itoa(maxPublicKeySignatures)+" "+o.SignatureKey+"= signatures")
 		}
 	}
 	switch {

@@ -293,9 +293,9 @@ func (o Options) resolved() Options {
 		o.SignedPayload = "v0:" + PlaceholderTimestamp + ":" + PlaceholderBody
 		if o.Header == "" {
 			o.Header = HeaderSlackSignature
-			if o.Prefix == "" {
-				o.Prefix = "v0="
-			}
+		}
+		if o.Prefix == "" {
+			o.Prefix = "v0="
 		}
 	case SchemeStripe:
 		if o.Header == "" {

@@ -62,6 +62,15 @@ func TestSlackDocumentedExample(t *testing.T) {
 	assert.ErrorIs(t, v.Verify(headers("X-Slack-Signature", h.Get("X-Slack-Signature")), body, sent), ErrMissingSignature)
 	assert.ErrorIs(t, v.Verify(headers("X-Slack-Request-Timestamp", "soon", "X-Slack-Signature", h.Get("X-Slack-Signature")), body, sent), ErrInvalidTimestamp)
 
+	// Slack's header named in the config, or another one: the signature is
+	// still "v0=<hex>", as the README's default prefix for slack says.
+	for _, name := range []string{"X-Slack-Signature", "x-slack-signature"} {
+		named := verifier(t, Options{Scheme: SchemeSlack, Header: name}, "8f742231b10e8888abcd99yyyzzz85a5")
+		require.NoError(t, named.Verify(h, body, sent), name)
+	}
+	relayed := headers("X-Slack-Request-Timestamp", "1531420618", "X-Relayed-Signature", h.Get("X-Slack-Signature"))
+	require.NoError(t, verifier(t, Options{Scheme: SchemeSlack, Header: "X-Relayed-Signature"}, "8f742231b10e8888abcd99yyyzzz85a5").Verify(relayed, body, sent))
+
 	// The same scheme written out as hmac options.
 	generic := verifier(t, Options{Scheme: SchemeHMAC, Header: "X-Slack-Signature", Prefix: "v0=",
 		TimestampHeader: "X-Slack-Request-Timestamp", SignedPayload: "v0:{timestamp}:{body}"}, "8f742231b10e8888abcd99yyyzzz85a5")

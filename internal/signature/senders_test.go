@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,4 +230,31 @@ func TestPayloadTemplates(t *testing.T) {
 	}
 	_, err = NewVerifier(Options{Scheme: SchemeHMAC, SignedPayload: "{url}{body}"}, []string{"k"})
 	assert.ErrorContains(t, err, "signs the URL the sender posts to")
+}
+
+// A header of key=value pairs under a public-key scheme is checked for a
+// few signatures, not thousands: each costs a verification, and the header
+// comes from anyone.
+func TestPublicKeySignatureListIsBounded(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	v, err := New(Options{Scheme: SchemeEd25519, Header: "X-Sig", SignatureKey: "v1", TimestampKey: "t",
+		SignedPayload: "{timestamp}.{body}", NoReplayWindow: true}, Keys{PublicKeys: []string{hex.EncodeToString(pub)}})
+	require.NoError(t, err)
+	body := []byte(`{"a":1}`)
+	good := "v1=" + hex.EncodeToString(ed25519.Sign(priv, []byte("1700000000."+string(body))))
+	forged := "v1=" + strings.Repeat("00", ed25519.SignatureSize)
+	list := func(n int) http.Header {
+		entries := []string{"t=1700000000"}
+		for range n - 1 {
+			entries = append(entries, forged)
+		}
+		return headers("X-Sig", strings.Join(append(entries, good), ","))
+	}
+	now := time.Unix(1700000000, 0)
+	require.NoError(t, v.Verify(list(1), body, now))
+	require.NoError(t, v.Verify(list(16), body, now), "any of a few signatures may match")
+	err = v.Verify(list(17), body, now)
+	require.ErrorIs(t, err, ErrMalformedSignature)
+	assert.ErrorContains(t, err, "X-Sig has more than 16 v1= signatures")
 }
