@@ -1,6 +1,7 @@
 package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -318,11 +319,17 @@ func (c *consoleLog) headers(h http.Header) console.Headers {
 	budget := maxHeaderBytes
 	for i := range out {
 		kv := &out[i]
+		if len(kv.Name) >= budget {
+			// Names count too: past the budget the rest are dropped, so
+			// that many or long names cannot fill the ring's memory.
+			// A new array, so that the ring does not keep the dropped ones.
+			return append(out[:i:i], console.Header{Name: "…", Value: fmt.Sprintf("%d more headers not kept", len(out)-i)})
+		}
 		if len(kv.Name)+len(kv.Value) > budget {
 			// A copy, so that the ring does not keep the whole value.
-			kv.Value = strings.Clone(kv.Value[:max(0, budget-len(kv.Name))]) + "…"
+			kv.Value = strings.Clone(kv.Value[:budget-len(kv.Name)]) + "…"
 		}
-		budget = max(0, budget-len(kv.Name)-len(kv.Value))
+		budget -= len(kv.Name) + len(kv.Value)
 	}
 	return out
 }

@@ -369,6 +369,21 @@ func TestHeaderRedactionNames(t *testing.T) {
 		total += len(kv.Name) + len(kv.Value)
 	}
 	assert.LessOrEqual(t, total, maxHeaderBytes+len("…")*len(h), "headers are bounded")
+
+	// Names count: many long names are not all kept.
+	many := http.Header{}
+	for i := range 1000 {
+		many[fmt.Sprintf("X-%04d-%s", i, strings.Repeat("n", 200))] = []string{""}
+	}
+	h = c.headers(many)
+	total = 0
+	for _, kv := range h {
+		total += len(kv.Name) + len(kv.Value)
+	}
+	assert.LessOrEqual(t, total, maxHeaderBytes+64, "header names are bounded")
+	assert.Less(t, cap(h), len(many)/4, "the dropped headers are not kept behind the slice")
+	last := h[len(h)-1]
+	assert.Equal(t, console.Header{Name: "…", Value: fmt.Sprintf("%d more headers not kept", 1000-len(h)+1)}, last)
 }
 
 func TestSecretHeadersFromConfig(t *testing.T) {
