@@ -145,7 +145,7 @@ func (a *answer) finish() {
 		At:         a.start,
 		Receiver:   a.c.receiver,
 		Method:     req.Method,
-		Path:       req.URL.Path,
+		Path:       cutPath(req.URL.Path),
 		Status:     a.status,
 		Outcome:    a.outcome,
 		Message:    a.message,
@@ -200,6 +200,18 @@ func outcomeOf(status int) string {
 // (redact_content applies to spans).
 func (r *webhookReceiver) redacts(rt *route) bool {
 	return r.cfg.RedactContent && rt.signal == pipeline.SignalTraces
+}
+
+// maxPathBytes bounds the path kept per request: clients choose it, up to
+// the server's header limit.
+const maxPathBytes = 2 << 10
+
+// cutPath is path, or a copy of its start past maxPathBytes.
+func cutPath(path string) string {
+	if len(path) <= maxPathBytes {
+		return path
+	}
+	return strings.ToValidUTF8(strings.Clone(path[:maxPathBytes]), "") + "…"
 }
 
 // maxHeaderBytes bounds the headers kept per request: a value past it is

@@ -401,3 +401,12 @@ webhooks:
 		assert.True(t, got[name], name)
 	}
 }
+
+func TestConsoleBoundsThePath(t *testing.T) {
+	env := startWithConsole(t, nil, nil)
+	long := "/" + strings.Repeat("p", 64<<10)
+	env.do(http.MethodPost, long, []byte(`{}`), "Content-Type", "application/json")
+	list := env.received(1)
+	assert.Equal(t, http.StatusNotFound, list[0].Status)
+	assert.Equal(t, long[:maxPathBytes]+"…", list[0].Path)
+}
