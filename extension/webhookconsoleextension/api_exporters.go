@@ -184,8 +184,9 @@ func (c *webhookConsole) getBody(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("X-Content-Type-Options", "nosniff")
-			// A body is data, never a page of the console's origin.
-			w.Header().Set("Content-Security-Policy", "sandbox")
+			// A body is data, never a page of the console's origin, and
+			// loads nothing.
+			w.Header().Set("Content-Security-Policy", apiCSP)
 			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write(body)
 		}

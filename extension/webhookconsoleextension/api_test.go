@@ -206,6 +206,12 @@ func TestReplayAfterRefusals(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, string(bodies[1]), body[strings.Index(body, "\n")+1:])
 	assert.True(t, strings.HasPrefix(f.answers[len(f.answers)-1], "application/json"))
+	// A body opened in a browser runs and loads nothing, nor can be framed.
+	resp, err := http.Get(f.api + "/api/v1/deliveries/" + dead[1].ID + "/body")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, apiCSP, resp.Header.Get("Content-Security-Policy"))
+	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
 
 	f.sink.setStatus(http.StatusOK)
 	code, body = f.call(t, http.MethodPost, "/api/v1/deliveries/"+dead[2].ID+"/replay", "")
