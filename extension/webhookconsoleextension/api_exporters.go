@@ -102,6 +102,10 @@ func (c *webhookConsole) testExporter(w http.ResponseWriter, r *http.Request) {
 
 func (c *webhookConsole) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if err := checkParams(q, "exporter", "signal", "state", "limit"); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	state := q.Get("state")
 	if state != "" && state != console.DeliveryScheduled && state != console.DeliveryDead {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"state" must be scheduled or dead, got %q`, state))

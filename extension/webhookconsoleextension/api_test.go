@@ -283,6 +283,8 @@ func TestAPIErrors(t *testing.T) {
 		{"GET", "/api/v1/deliveries?limit=x", "", 400, `\"limit\" must be a whole number`},
 		{"GET", "/api/v1/deliveries?exporter=webhook/other", "", 404, `no exporter \"webhook/other\" is registered`},
 		{"GET", "/api/v1/deliveries?signal=logs", "", 400, `\"signal\" needs \"exporter\"`},
+		{"GET", "/api/v1/deliveries?states=dead", "", 400, `unknown query parameter \"states\": the parameters are exporter, signal, state, limit`},
+		{"GET", "/api/v1/received?outcomes=refused", "", 400, `unknown query parameter \"outcomes\": the parameters are receiver, route, outcome, limit`},
 		{"POST", "/api/v1/replay", "", 400, "Content-Type: application/json"},
 		{"POST", "/api/v1/replay", "{", 400, "not the JSON object expected"},
 		{"POST", "/api/v1/replay", `{"exporter":"webhook/alerts","extra":1}`, 400, `unknown field \"extra\"`},
