@@ -212,6 +212,11 @@ func TestReplayAfterRefusals(t *testing.T) {
 	_ = resp.Body.Close()
 	assert.Equal(t, apiCSP, resp.Header.Get("Content-Security-Policy"))
 	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+	// The page is searched for secrets too.
+	code, page := f.call(t, http.MethodGet, "/", "")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "http://xxxxx@"+strings.TrimPrefix(f.sink.URL, "http://")+"/hook?xxxxx")
+	assert.Contains(t, page, "<th>Authorization</th><td>[redacted]</td>")
 
 	f.sink.setStatus(http.StatusOK)
 	code, body = f.call(t, http.MethodPost, "/api/v1/deliveries/"+dead[2].ID+"/replay", "")
@@ -231,6 +236,15 @@ func TestReplayAfterRefusals(t *testing.T) {
 	for i := 3; i < 6; i++ {
 		assert.Equal(t, firstID[string(bodies[i])], reqs[i].Header.Get("webhook-id"), "replayed with its first webhook-id")
 	}
+	// The result of the page's Send test is searched too.
+	f.sink.setStatus(http.StatusUnauthorized)
+	resp, err = http.PostForm(f.api+"/actions/test", url.Values{"exporter": {"webhook/alerts"}, "signal": {"traces"}})
+	require.NoError(t, err)
+	page2, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(page2), "Send test to webhook/alerts (traces): HTTP 401")
+	f.answers = append(f.answers, string(page2))
 	f.assertNoSecrets(t, reqs)
 }
 
