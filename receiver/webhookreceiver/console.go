@@ -145,10 +145,10 @@ func (a *answer) finish() {
 		At:         a.start,
 		Receiver:   a.c.receiver,
 		Method:     req.Method,
-		Path:       cutPath(req.URL.Path),
+		Path:       cutText(req.URL.Path, maxPathBytes),
 		Status:     a.status,
 		Outcome:    a.outcome,
-		Message:    a.message,
+		Message:    cutText(a.message, maxMessageBytes),
 		Items:      a.items,
 		Duplicates: a.duplicates,
 		DurationMS: float64(time.Since(a.start).Microseconds()) / 1000,
@@ -202,16 +202,20 @@ func (r *webhookReceiver) redacts(rt *route) bool {
 	return r.cfg.RedactContent && rt.signal == pipeline.SignalTraces
 }
 
-// maxPathBytes bounds the path kept per request: clients choose it, up to
+// maxPathBytes and maxMessageBytes bound the path and the message kept per
+// request: clients choose the path, and headers quoted in a message, up to
 // the server's header limit.
-const maxPathBytes = 2 << 10
+const (
+	maxPathBytes    = 2 << 10
+	maxMessageBytes = 2 << 10
+)
 
-// cutPath is path, or a copy of its start past maxPathBytes.
-func cutPath(path string) string {
-	if len(path) <= maxPathBytes {
-		return path
+// cutText is s, or a copy of its first n bytes.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strings.ToValidUTF8(strings.Clone(path[:maxPathBytes]), "") + "…"
+	return strings.ToValidUTF8(strings.Clone(s[:n]), "") + "…"
 }
 
 // maxHeaderBytes bounds the headers kept per request: a value past it is

@@ -402,11 +402,19 @@ webhooks:
 	}
 }
 
-func TestConsoleBoundsThePath(t *testing.T) {
+func TestConsoleBoundsThePathAndMessage(t *testing.T) {
 	env := startWithConsole(t, nil, nil)
 	long := "/" + strings.Repeat("p", 64<<10)
 	env.do(http.MethodPost, long, []byte(`{}`), "Content-Type", "application/json")
 	list := env.received(1)
 	assert.Equal(t, http.StatusNotFound, list[0].Status)
 	assert.Equal(t, long[:maxPathBytes]+"…", list[0].Path)
+
+	// A message quoting a header is bounded too.
+	ct := "application/" + strings.Repeat("x", 64<<10)
+	env.do(http.MethodPost, "/v1/traces", []byte(`{}`), "Content-Type", ct)
+	list = env.received(2)
+	assert.Equal(t, http.StatusUnsupportedMediaType, list[0].Status)
+	assert.LessOrEqual(t, len(list[0].Message), maxMessageBytes+len("…"))
+	assert.True(t, strings.HasPrefix(list[0].Message, `unsupported Content-Type "application/xxx`), list[0].Message[:80])
 }
