@@ -7,6 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 )
 
 // maxRequestBody bounds the JSON body of an API request.
@@ -63,6 +66,17 @@ func readJSON(r *http.Request, v any) error {
 	}
 	if dec.More() {
 		return errors.New("the request body has data after its JSON object")
+	}
+	return nil
+}
+
+// checkParams refuses query parameters other than allowed, so that a
+// misspelt filter is not silently a list of everything.
+func checkParams(q url.Values, allowed ...string) error {
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			return fmt.Errorf("unknown query parameter %q: the parameters are %s", name, strings.Join(allowed, ", "))
+		}
 	}
 	return nil
 }

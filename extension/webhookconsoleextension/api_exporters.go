@@ -102,6 +102,10 @@ func (c *webhookConsole) testExporter(w http.ResponseWriter, r *http.Request) {
 
 func (c *webhookConsole) listDeliveries(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if err := checkParams(q, "exporter", "signal", "state", "limit"); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	state := q.Get("state")
 	if state != "" && state != console.DeliveryScheduled && state != console.DeliveryDead {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"state" must be scheduled or dead, got %q`, state))
@@ -184,8 +188,9 @@ func (c *webhookConsole) getBody(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 			w.Header().Set("Cache-Control", "no-store")
 			w.Header().Set("X-Content-Type-Options", "nosniff")
-			// A body is data, never a page of the console's origin.
-			w.Header().Set("Content-Security-Policy", "sandbox")
+			// A body is data, never a page of the console's origin, and
+			// loads nothing.
+			w.Header().Set("Content-Security-Policy", apiCSP)
 			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write(body)
 		}

@@ -38,6 +38,10 @@ func (c *webhookConsole) listReceivers(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (c *webhookConsole) listReceived(w http.ResponseWriter, r *http.Request) {
+	if err := checkParams(r.URL.Query(), "receiver", "route", "outcome", "limit"); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	f, err := parseReceivedFilter(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())

@@ -206,6 +206,17 @@ func TestReplayAfterRefusals(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, string(bodies[1]), body[strings.Index(body, "\n")+1:])
 	assert.True(t, strings.HasPrefix(f.answers[len(f.answers)-1], "application/json"))
+	// A body opened in a browser runs and loads nothing, nor can be framed.
+	resp, err := http.Get(f.api + "/api/v1/deliveries/" + dead[1].ID + "/body")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, apiCSP, resp.Header.Get("Content-Security-Policy"))
+	assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+	// The page is searched for secrets too.
+	code, page := f.call(t, http.MethodGet, "/", "")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "http://xxxxx@"+strings.TrimPrefix(f.sink.URL, "http://")+"/hook?xxxxx")
+	assert.Contains(t, page, "<th>Authorization</th><td>[redacted]</td>")
 
 	f.sink.setStatus(http.StatusOK)
 	code, body = f.call(t, http.MethodPost, "/api/v1/deliveries/"+dead[2].ID+"/replay", "")
@@ -225,6 +236,15 @@ func TestReplayAfterRefusals(t *testing.T) {
 	for i := 3; i < 6; i++ {
 		assert.Equal(t, firstID[string(bodies[i])], reqs[i].Header.Get("webhook-id"), "replayed with its first webhook-id")
 	}
+	// The result of the page's Send test is searched too.
+	f.sink.setStatus(http.StatusUnauthorized)
+	resp, err = http.PostForm(f.api+"/actions/test", url.Values{"exporter": {"webhook/alerts"}, "signal": {"traces"}})
+	require.NoError(t, err)
+	page2, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(page2), "Send test to webhook/alerts (traces): HTTP 401")
+	f.answers = append(f.answers, string(page2))
 	f.assertNoSecrets(t, reqs)
 }
 
@@ -277,6 +297,8 @@ func TestAPIErrors(t *testing.T) {
 		{"GET", "/api/v1/deliveries?limit=x", "", 400, `\"limit\" must be a whole number`},
 		{"GET", "/api/v1/deliveries?exporter=webhook/other", "", 404, `no exporter \"webhook/other\" is registered`},
 		{"GET", "/api/v1/deliveries?signal=logs", "", 400, `\"signal\" needs \"exporter\"`},
+		{"GET", "/api/v1/deliveries?states=dead", "", 400, `unknown query parameter \"states\": the parameters are exporter, signal, state, limit`},
+		{"GET", "/api/v1/received?outcomes=refused", "", 400, `unknown query parameter \"outcomes\": the parameters are receiver, route, outcome, limit`},
 		{"POST", "/api/v1/replay", "", 400, "Content-Type: application/json"},
 		{"POST", "/api/v1/replay", "{", 400, "not the JSON object expected"},
 		{"POST", "/api/v1/replay", `{"exporter":"webhook/alerts","extra":1}`, 400, `unknown field \"extra\"`},

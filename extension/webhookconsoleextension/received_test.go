@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -211,4 +212,58 @@ func TestHeadersJSON(t *testing.T) {
 	assert.Equal(t, `{}`, string(b))
 	require.Error(t, json.Unmarshal([]byte(`["a"]`), &back))
 	assert.Equal(t, "<&>", console.Headers{{Name: "B\"", Value: "<&>"}}.Get("b\""))
+}
+
+// Writers add while readers list through the API and the page and while
+// receivers register again; run with -race.
+func TestReceivedRingConcurrentWritersAndReaders(t *testing.T) {
+	const keep, writers, perWriter = 16, 4, 200
+	rc := startRecvConsole(t, func(cfg *Config) { cfg.Received.Keep = keep })
+	log, _ := rc.c.RegisterReceiver(githubReceiver("webhook"))
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				r := received(w*perWriter+i, "github", console.OutcomeAccepted)
+				r.Items = w*perWriter + i
+				log.Add(r)
+			}
+		})
+	}
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				got, err := rc.c.received.query(receivedFilter{receiver: "webhook", limit: 2 * keep})
+				assert.NoError(t, err)
+				assert.LessOrEqual(t, len(got), keep)
+				for _, r := range got {
+					assert.Equal(t, fmt.Sprint("request ", r.Items), r.Message, "a record is never torn")
+				}
+				code, _ := rc.get(t, "/?receiver=webhook")
+				assert.Equal(t, http.StatusOK, code)
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 50 {
+			_, unregister := rc.c.RegisterReceiver(githubReceiver(fmt.Sprint("other-", i%3)))
+			unregister()
+		}
+	})
+	wg.Wait()
+	close(done)
+	readers.Wait()
+
+	got, err := rc.c.received.query(receivedFilter{receiver: "webhook", limit: maxListLimit})
+	require.NoError(t, err)
+	assert.Len(t, got, keep, "the ring holds keep requests, no more")
+	assert.Equal(t, keep, rc.c.received.pick("webhook")[0].len())
+	assert.Len(t, rc.c.received.all(), 1, "unregistered receivers are gone")
 }

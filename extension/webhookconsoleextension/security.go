@@ -1,6 +1,7 @@
 package webhookconsoleextension // import "github.com/otelcol-webhook/otelcol-webhook/extension/webhookconsoleextension"
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -30,6 +31,35 @@ func protect(next http.Handler) http.Handler {
 		// The page sets its own; everything else runs nothing.
 		h.Set("Content-Security-Policy", apiCSP)
 		guarded.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHosts refuses requests whose Host is not a loopback name or
+// address, nor the configured endpoint's host. On loopback the console's
+// only defence is that remote pages cannot reach it; a page whose name is
+// rebound to 127.0.0.1 reaches it as same-origin and could otherwise read
+// the deliveries and replay or delete them (DNS rebinding).
+func loopbackHosts(next http.Handler, endpoint string) http.Handler {
+	configured, _, _ := net.SplitHostPort(endpoint)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.ToLower(host), ".")
+		ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") || (ip != nil && ip.IsLoopback()) ||
+			(configured != "" && strings.EqualFold(host, configured)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		msg := fmt.Sprintf("Host %q refused: the console listens on loopback and answers only requests addressed to "+
+			"localhost, a loopback address or %q", r.Host, endpoint)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeError(w, http.StatusMisdirectedRequest, msg)
+			return
+		}
+		http.Error(w, msg, http.StatusMisdirectedRequest)
 	})
 }
 

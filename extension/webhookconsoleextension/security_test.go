@@ -1,7 +1,11 @@
 package webhookconsoleextension
 
 import (
+	"context"
+	"io"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,4 +74,48 @@ func TestNoWarningOnTheDefaultEndpoint(t *testing.T) {
 	t.Cleanup(func() { require.NoError(t, c.Shutdown(t.Context())) })
 	assert.Zero(t, logs.Len(), "%v", logs.All())
 	assert.Equal(t, "localhost:13134", createDefaultConfig().(*Config).ServerConfig.NetAddr.Endpoint)
+}
+
+func TestLoopbackRefusesOtherHosts(t *testing.T) {
+	c, _ := observedConsole(t, func(cfg *Config) { cfg.ServerConfig.NetAddr.Endpoint = "localhost:0" })
+	require.NoError(t, c.Start(t.Context(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, c.Shutdown(context.Background())) })
+	_, port, err := net.SplitHostPort(c.addr())
+	require.NoError(t, err)
+	for host, want := range map[string]int{
+		"localhost:" + port:         http.StatusOK,
+		"LOCALHOST.:" + port:        http.StatusOK,
+		"console.localhost:" + port: http.StatusOK,
+		"127.0.0.1:" + port:         http.StatusOK,
+		"127.0.0.2":                 http.StatusOK,
+		"[::1]:" + port:             http.StatusOK,
+		"rebound.example:" + port:   http.StatusMisdirectedRequest,
+		"rebound.example":           http.StatusMisdirectedRequest,
+		"localhost.example:" + port: http.StatusMisdirectedRequest,
+		"192.0.2.10:" + port:        http.StatusMisdirectedRequest,
+		"127.0.0.1.example:" + port: http.StatusMisdirectedRequest,
+	} {
+		for _, path := range []string{"/", "/api/v1/exporters"} {
+			req, err := http.NewRequest(http.MethodGet, "http://"+c.addr()+path, http.NoBody)
+			require.NoError(t, err)
+			req.Host = host
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			assert.Equal(t, want, resp.StatusCode, "Host %s %s: %s", host, path, body)
+			if want != http.StatusOK {
+				assert.Contains(t, string(body), "the console listens on loopback", "Host %s %s", host, path)
+			}
+		}
+	}
+	// Replays through a rebound name are refused before the mux.
+	req, err := http.NewRequest(http.MethodPost, "http://"+c.addr()+"/api/v1/replay", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	req.Host, req.Header["Content-Type"] = "rebound.example:"+port, []string{"application/json"}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusMisdirectedRequest, resp.StatusCode)
 }

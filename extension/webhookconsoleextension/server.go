@@ -64,7 +64,11 @@ func (c *webhookConsole) Start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return err
 	}
-	server, err := c.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), c.settings, c.routes())
+	handler := c.routes()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		handler = loopbackHosts(handler, c.cfg.ServerConfig.NetAddr.Endpoint)
+	}
+	server, err := c.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), c.settings, handler)
 	if err != nil {
 		_ = ln.Close()
 		return err

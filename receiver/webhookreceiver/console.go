@@ -1,6 +1,7 @@
 package webhookreceiver // import "github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver"
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -144,10 +145,10 @@ func (a *answer) finish() {
 		At:         a.start,
 		Receiver:   a.c.receiver,
 		Method:     req.Method,
-		Path:       req.URL.Path,
+		Path:       cutText(req.URL.Path, maxPathBytes),
 		Status:     a.status,
 		Outcome:    a.outcome,
-		Message:    a.message,
+		Message:    cutText(a.message, maxMessageBytes),
 		Items:      a.items,
 		Duplicates: a.duplicates,
 		DurationMS: float64(time.Since(a.start).Microseconds()) / 1000,
@@ -199,6 +200,22 @@ func outcomeOf(status int) string {
 // (redact_content applies to spans).
 func (r *webhookReceiver) redacts(rt *route) bool {
 	return r.cfg.RedactContent && rt.signal == pipeline.SignalTraces
+}
+
+// maxPathBytes and maxMessageBytes bound the path and the message kept per
+// request: clients choose the path, and headers quoted in a message, up to
+// the server's header limit.
+const (
+	maxPathBytes    = 2 << 10
+	maxMessageBytes = 2 << 10
+)
+
+// cutText is s, or a copy of its first n bytes.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(strings.Clone(s[:n]), "") + "…"
 }
 
 // maxHeaderBytes bounds the headers kept per request: a value past it is
@@ -318,11 +335,17 @@ func (c *consoleLog) headers(h http.Header) console.Headers {
 	budget := maxHeaderBytes
 	for i := range out {
 		kv := &out[i]
+		if len(kv.Name) >= budget {
+			// Names count too: past the budget the rest are dropped, so
+			// that many or long names cannot fill the ring's memory.
+			// A new array, so that the ring does not keep the dropped ones.
+			return append(out[:i:i], console.Header{Name: "…", Value: fmt.Sprintf("%d more headers not kept", len(out)-i)})
+		}
 		if len(kv.Name)+len(kv.Value) > budget {
 			// A copy, so that the ring does not keep the whole value.
-			kv.Value = strings.Clone(kv.Value[:max(0, budget-len(kv.Name))]) + "…"
+			kv.Value = strings.Clone(kv.Value[:budget-len(kv.Name)]) + "…"
 		}
-		budget = max(0, budget-len(kv.Name)-len(kv.Value))
+		budget -= len(kv.Name) + len(kv.Value)
 	}
 	return out
 }

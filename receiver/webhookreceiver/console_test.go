@@ -369,6 +369,21 @@ func TestHeaderRedactionNames(t *testing.T) {
 		total += len(kv.Name) + len(kv.Value)
 	}
 	assert.LessOrEqual(t, total, maxHeaderBytes+len("…")*len(h), "headers are bounded")
+
+	// Names count: many long names are not all kept.
+	many := http.Header{}
+	for i := range 1000 {
+		many[fmt.Sprintf("X-%04d-%s", i, strings.Repeat("n", 200))] = []string{""}
+	}
+	h = c.headers(many)
+	total = 0
+	for _, kv := range h {
+		total += len(kv.Name) + len(kv.Value)
+	}
+	assert.LessOrEqual(t, total, maxHeaderBytes+64, "header names are bounded")
+	assert.Less(t, cap(h), len(many)/4, "the dropped headers are not kept behind the slice")
+	last := h[len(h)-1]
+	assert.Equal(t, console.Header{Name: "…", Value: fmt.Sprintf("%d more headers not kept", 1000-len(h)+1)}, last)
 }
 
 func TestSecretHeadersFromConfig(t *testing.T) {
@@ -385,4 +400,21 @@ webhooks:
 	for _, name := range []string{"X-Top", "X-Top-Sig", "X-Helicone-Extra", "X-Hub-Signature-256", "X-Custom-Mac", "X-Route"} {
 		assert.True(t, got[name], name)
 	}
+}
+
+func TestConsoleBoundsThePathAndMessage(t *testing.T) {
+	env := startWithConsole(t, nil, nil)
+	long := "/" + strings.Repeat("p", 64<<10)
+	env.do(http.MethodPost, long, []byte(`{}`), "Content-Type", "application/json")
+	list := env.received(1)
+	assert.Equal(t, http.StatusNotFound, list[0].Status)
+	assert.Equal(t, long[:maxPathBytes]+"…", list[0].Path)
+
+	// A message quoting a header is bounded too.
+	ct := "application/" + strings.Repeat("x", 64<<10)
+	env.do(http.MethodPost, "/v1/traces", []byte(`{}`), "Content-Type", ct)
+	list = env.received(2)
+	assert.Equal(t, http.StatusUnsupportedMediaType, list[0].Status)
+	assert.LessOrEqual(t, len(list[0].Message), maxMessageBytes+len("…"))
+	assert.True(t, strings.HasPrefix(list[0].Message, `unsupported Content-Type "application/xxx`), list[0].Message[:80])
 }
