@@ -224,8 +224,8 @@ func (sc *SignatureConfig) validate() error {
 	return nil
 }
 
-// redactURL returns u without credentials or query, which may carry
-// secrets, for errors and logs.
+// redactURL returns u without credentials, query or path tokens, which
+// may carry secrets, for errors, logs and the console.
 func redactURL(u *url.URL) string {
 	c := *u
 	if c.User != nil {
@@ -236,5 +236,41 @@ func redactURL(u *url.URL) string {
 	}
 	c.Fragment = ""
 	c.RawFragment = ""
+	if c.Path != "" {
+		segments := strings.Split(c.EscapedPath(), "/")
+		redacted := false
+		for i, seg := range segments {
+			if tokenLike(seg) {
+				segments[i], redacted = "xxxxx", true
+			}
+		}
+		if redacted {
+			c.RawPath = strings.Join(segments, "/")
+			c.Path, _ = url.PathUnescape(c.RawPath)
+		}
+	}
 	return c.String()
+}
+
+// tokenLike reports whether a path segment looks like a secret: 16
+// characters or more that mix letters with digits, or upper with lower
+// case, as the tokens of Slack's and Discord's webhook URLs
+// (/services/T…/B…/<token>, /api/webhooks/<id>/<token>) do. Words such as
+// "ingest-endpoint-for-traces" are kept.
+func tokenLike(seg string) bool {
+	if len(seg) < 16 {
+		return false
+	}
+	var digit, upper, lower bool
+	for _, r := range seg {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		}
+	}
+	return (digit && (upper || lower)) || (upper && lower)
 }
