@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,6 +68,23 @@ func TestLLMMetricsExampleScrape(t *testing.T) {
 	} {
 		assert.Contains(t, page, line+"\n")
 	}
+	// docs/llm-metrics.md's curl, run as the page shows it, prints every
+	// line the page says it prints.
+	doc := string(harness.ReadRepoFile(t, "docs/llm-metrics.md"))
+	const docCurl = "$ curl -s http://localhost:8889/metrics | grep -v _bucket\n"
+	start := strings.Index(doc, docCurl)
+	require.GreaterOrEqual(t, start, 0, "docs/llm-metrics.md shows its curl")
+	printed := doc[start+len(docCurl):]
+	printed = printed[:strings.Index(printed, "```")]
+	command := strings.Replace(strings.TrimPrefix(strings.TrimSuffix(docCurl, "\n"), "$ "), "localhost:8889", fmt.Sprintf("127.0.0.1:%d", promPort), 1)
+	out, err := exec.Command("bash", "-c", "set -o pipefail; "+command).CombinedOutput()
+	require.NoError(t, err, "%s\n%s", command, out)
+	lines := strings.Split(strings.TrimSpace(printed), "\n")
+	require.GreaterOrEqual(t, len(lines), 10)
+	for _, line := range lines {
+		assert.Contains(t, string(out), line+"\n", "docs/llm-metrics.md prints it after its curl")
+	}
+
 	assert.NotContains(t, page, "user_id", "per-user labels are opt-in")
 	assert.NotContains(t, page, "error_type", "the call succeeded")
 	assert.NotContains(t, page, "otel_scope_", "without_scope_info")
