@@ -29,7 +29,6 @@ package main
 // round's stock) and summarised by their median and range.
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -133,11 +132,8 @@ func collectorsCmd(args []string) error {
 		}
 		results = append(results, res)
 	}
-	if c.out != "" {
-		b, _ := json.MarshalIndent(results, "", "  ")
-		if err := os.WriteFile(c.out, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
+	if err := writeResults(c.out, results); err != nil {
+		return err
 	}
 	fmt.Println()
 	printHeadline(os.Stdout, results)

@@ -148,11 +148,8 @@ func exportersCmd(args []string) error {
 		}
 		results = append(results, res)
 	}
-	if c.out != "" {
-		b, _ := json.MarshalIndent(results, "", "  ")
-		if err := os.WriteFile(c.out, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
+	if err := writeResults(c.out, results); err != nil {
+		return err
 	}
 	fmt.Println()
 	printExporters(os.Stdout, results)

@@ -4,30 +4,10 @@ package main
 // of each collector; then the ratios of each exporter to the stock one.
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 )
-
-// exportersReportCmd prints the tables of a results file of exporters again.
-func exportersReportCmd(args []string) error {
-	if len(args) != 1 {
-		return errors.New("exporters-report: usage: exporters-report RESULTS.json")
-	}
-	b, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	var results []*exportersResult
-	if err := json.Unmarshal(b, &results); err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
-	}
-	printExporters(os.Stdout, results)
-	return nil
-}
 
 var exporterNames = map[string]string{
 	expFloor:        "floor (otlp receiver into nop)",

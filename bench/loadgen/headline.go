@@ -5,30 +5,10 @@ package main
 // headline states.
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 )
-
-// headlineCmd prints the tables of a results file of collectors again.
-func headlineCmd(args []string) error {
-	if len(args) != 1 {
-		return errors.New("headline: usage: headline RESULTS.json")
-	}
-	b, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	var results []*sizeResult
-	if err := json.Unmarshal(b, &results); err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
-	}
-	printHeadline(os.Stdout, results)
-	return nil
-}
 
 var roleNames = map[string]string{
 	roleFloor:   "floor (net/http, reads the body)",

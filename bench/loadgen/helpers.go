@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -138,5 +139,36 @@ func checkConsoleCmd(args []string) error {
 		return fmt.Errorf("check-console: the console recorded no accepted request (%+v)", page.Received)
 	}
 	fmt.Println("the console recorded the requests its receiver answered")
+	return nil
+}
+
+// writeResults writes a phase's results as JSON to path (its -out), when
+// path is set; reprintCmd reads them back.
+func writeResults(path string, results any) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// reprintCmd prints the tables of a results file written by a phase's -out
+// again (commands headline and exporters-report).
+func reprintCmd[T any](name string, args []string, print func(io.Writer, T)) error {
+	if len(args) != 1 {
+		return fmt.Errorf("%s: usage: %s RESULTS.json", name, name)
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	var results T
+	if err := json.Unmarshal(b, &results); err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	print(os.Stdout, results)
 	return nil
 }

@@ -54,11 +54,11 @@ func main() {
 	case "collectors":
 		err = collectorsCmd(os.Args[2:])
 	case "headline":
-		err = headlineCmd(os.Args[2:])
+		err = reprintCmd("headline", os.Args[2:], printHeadline)
 	case "exporters":
 		err = exportersCmd(os.Args[2:])
 	case "exporters-report":
-		err = exportersReportCmd(os.Args[2:])
+		err = reprintCmd("exporters-report", os.Args[2:], printExporters)
 	default:
 		usage()
 	}
