@@ -194,12 +194,16 @@ export BENCH_DEDUP_DIR="$BENCH_OUT/dedup-storage"
 export BENCH_LIMIT_MIB BENCH_SPIKE_MIB BENCH_OVERLOAD_LIMIT_MIB BENCH_OVERLOAD_SPIKE_MIB
 METRICS="http://127.0.0.1:$BENCH_METRICS_PORT/metrics"
 
+# start_collector CONFIG NAME [HEALTH_PORT]: start the distribution on
+# bench/config/CONFIG, logging to NAME.log, and wait until its health_check on
+# HEALTH_PORT (BENCH_HEALTH_PORT by default) answers; its PID is left in
+# COLLECTOR_PID. Variables assigned before the call reach its environment.
 COLLECTOR_PID=""
-start_collector() { # start_collector CONFIG NAME
+start_collector() {
 	"$DIST" --config "$ROOT/bench/config/$1" >"$BENCH_OUT/$2.log" 2>&1 &
 	COLLECTOR_PID=$!
 	PIDS+=("$COLLECTOR_PID")
-	if ! "$LOADGEN" wait "http://127.0.0.1:$BENCH_HEALTH_PORT/" 30s; then
+	if ! "$LOADGEN" wait "http://127.0.0.1:${3:-$BENCH_HEALTH_PORT}/" 30s; then
 		cat "$BENCH_OUT/$2.log" >&2
 		exit 1
 	fi
@@ -227,19 +231,13 @@ want() { [[ " $BENCH_PHASES " == *" $1 "* ]]; }
 
 # 0. Collectors: the headline.
 # start_headline NAME CONFIG HEALTH_PORT METRICS_PORT PPROF_PORT: start a
-# collector of the headline with its own ports; its PID is left in HEADLINE_PID.
-HEADLINE_PID=""
+# collector of the headline with its own ports; its PID is left in
+# COLLECTOR_PID.
 start_headline() {
 	BENCH_OURS_PORT="$C_OURS_PORT" BENCH_STOCK_PORT="$C_STOCK_PORT" BENCH_HEALTH_PORT="$3" \
 		BENCH_METRICS_PORT="$4" BENCH_PPROF_PORT="$5" \
 		BENCH_CONSOLE_RECEIVER_PORT="$C_CONSOLE_RECEIVER_PORT" BENCH_CONSOLE_PORT="$C_CONSOLE_PORT" \
-		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
-	HEADLINE_PID=$!
-	PIDS+=("$HEADLINE_PID")
-	if ! "$LOADGEN" wait "http://127.0.0.1:$3/" 30s; then
-		cat "$BENCH_OUT/$1.log" >&2
-		exit 1
-	fi
+		start_collector "$2" "$1" "$3"
 }
 collectors() {
 	log "collectors (the headline): webhook vs otlp, whole collectors into nop, $BENCH_COLLECTOR_CONNECTIONS connections each, $BENCH_COLLECTOR_ROUNDS rounds of $BENCH_COLLECTOR_REQUESTS requests"
@@ -249,16 +247,16 @@ collectors() {
 	PIDS+=("$floor_pid")
 	"$LOADGEN" wait "http://127.0.0.1:$C_FLOOR_PORT/stats" 10s
 	start_headline collector-ours collector-ours.yaml "${C_PORTS[0]}" "${C_PORTS[1]}" "${C_PORTS[2]}"
-	local ours_pid=$HEADLINE_PID
+	local ours_pid=$COLLECTOR_PID
 	start_headline collector-stock collector-stock.yaml "${C_PORTS[3]}" "${C_PORTS[4]}" "${C_PORTS[5]}"
-	local stock_pid=$HEADLINE_PID
+	local stock_pid=$COLLECTOR_PID
 	# Ours again with a webhook_console configured: the console's cost.
 	start_headline collector-console collector-console.yaml "${C_CONSOLE_PORTS[0]}" "${C_CONSOLE_PORTS[1]}" "${C_CONSOLE_PORTS[2]}"
-	local console_pid=$HEADLINE_PID
+	local console_pid=$COLLECTOR_PID
 	# The one collector serving both: its own ports for the receivers too.
 	C_OURS_PORT="$C_BOTH_OURS_PORT" C_STOCK_PORT="$C_BOTH_STOCK_PORT" \
 		start_headline collector-both collector-both.yaml "${C_PORTS[6]}" "${C_PORTS[7]}" "${C_PORTS[8]}"
-	local both_pid=$HEADLINE_PID
+	local both_pid=$COLLECTOR_PID
 	local profiles=()
 	if ((BENCH_PROFILE_SECONDS > 0)); then
 		local name port
@@ -325,17 +323,11 @@ if want receivers; then receivers; fi
 SINK_STATS="http://127.0.0.1:$BENCH_SINK_PORT/stats"
 # exporter_collector NAME CONFIG RECEIVER HEALTH METRICS PPROF: start one
 # collector of the exporter phase with ports of its own; its PID is left in
-# HEADLINE_PID.
+# COLLECTOR_PID.
 exporter_collector() {
 	BENCH_RECEIVER_PORT="$3" BENCH_HEALTH_PORT="$4" BENCH_METRICS_PORT="$5" BENCH_PPROF_PORT="$6" \
 		BENCH_DELIVERY_DIR="$BENCH_OUT/delivery-$1" \
-		"$DIST" --config "$ROOT/bench/config/$2" >"$BENCH_OUT/$1.log" 2>&1 &
-	HEADLINE_PID=$!
-	PIDS+=("$HEADLINE_PID")
-	if ! "$LOADGEN" wait "http://127.0.0.1:$4/" 30s; then
-		cat "$BENCH_OUT/$1.log" >&2
-		exit 1
-	fi
+		start_collector "$2" "$1" "$4"
 }
 exporters() {
 	log "exporters: $BENCH_EXPORTER_TARGETS behind the same otlp receiver, $BENCH_EXPORTER_SPANS spans/request, fed OTLP $BENCH_EXPORTER_INPUT, $BENCH_EXPORTER_ROUNDS rounds of $BENCH_EXPORTER_AT_ONCE at once and $BENCH_EXPORTER_REQUESTS requests in turns"
@@ -351,7 +343,7 @@ exporters() {
 		BENCH_DELIVERY_PORT="${p[3]}" BENCH_DELIVERY_FILE_PORT="${p[4]}" BENCH_SIGNED_PORT="${p[5]}" \
 		BENCH_DELIVERY_DIR="$BENCH_OUT/delivery-exporters" \
 		exporter_collector exporters exporters.yaml 0 "${p[6]}" "${p[7]}" "${p[8]}"
-	local alone_pid=$HEADLINE_PID
+	local alone_pid=$COLLECTOR_PID
 	local name i next=9 args=() pids=() pprof=("alone:${p[8]}")
 	for name in $BENCH_EXPORTER_TARGETS; do
 		[[ -f "$ROOT/bench/config/exporter-${name//_/-}.yaml" ]] || {
@@ -359,9 +351,9 @@ exporters() {
 			exit 1
 		}
 		exporter_collector "exporter-$name" "exporter-${name//_/-}.yaml" "${p[next]}" "${p[next + 1]}" "${p[next + 2]}" "${p[next + 3]}"
-		pids+=("$HEADLINE_PID")
+		pids+=("$COLLECTOR_PID")
 		pprof+=("$name:${p[next + 3]}")
-		args+=(-target "$name=http://127.0.0.1:${p[next]}/v1/traces@$HEADLINE_PID")
+		args+=(-target "$name=http://127.0.0.1:${p[next]}/v1/traces@$COLLECTOR_PID")
 		next=$((next + 4))
 	done
 	for name in $BENCH_EXPORTER_TARGETS; do
