@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/extension/extensiontest"
@@ -23,7 +22,6 @@ import (
 
 	"github.com/otelcol-webhook/otelcol-webhook/extension/webhookconsoleextension"
 	"github.com/otelcol-webhook/otelcol-webhook/internal/console"
-	"github.com/otelcol-webhook/otelcol-webhook/receiver/webhookreceiver/internal/metadatatest"
 	"github.com/otelcol-webhook/otelcol-webhook/tests/harness"
 )
 
@@ -67,30 +65,7 @@ func startWithConsole(t *testing.T, modify func(*Config), consoleCfg func(*webho
 // startOnHost is startPipelines (traces and logs) on host.
 func startOnHost(t *testing.T, host component.Host, modify func(*Config), nextTraces consumer.Traces) *testEnv {
 	t.Helper()
-	cfg := createDefaultConfig().(*Config)
-	cfg.ServerConfig.NetAddr.Endpoint = "localhost:0"
-	if modify != nil {
-		modify(cfg)
-	}
-	require.NoError(t, cfg.Validate())
-	tel := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
-	env := &testEnv{t: t, sink: new(consumertest.TracesSink), logs: new(consumertest.LogsSink), tel: tel}
-	if nextTraces == nil {
-		nextTraces = env.sink
-	}
-	set := metadatatest.NewSettings(tel)
-	tr, err := NewFactory().CreateTraces(context.Background(), set, cfg, nextTraces)
-	require.NoError(t, err)
-	lg, err := NewFactory().CreateLogs(context.Background(), set, cfg, env.logs)
-	require.NoError(t, err)
-	for _, c := range []component.Component{tr, lg} {
-		require.NoError(t, c.Start(context.Background(), host))
-		t.Cleanup(func() { require.NoError(t, c.Shutdown(context.Background())) })
-	}
-	env.rcv = tr.(*sharedReceiver).webhookReceiver
-	env.base = "http://" + env.rcv.addr
-	return env
+	return startPipelinesOn(t, host, modify, nil, nextTraces, nil, true, true)
 }
 
 // received returns what the console's API lists for the receiver, newest

@@ -59,6 +59,12 @@ func startPipelines(t *testing.T, modify func(*Config), nextTraces consumer.Trac
 // created, before it starts.
 func startPipelinesWith(t *testing.T, modify func(*Config), hook func(*webhookReceiver), nextTraces consumer.Traces, nextLogs consumer.Logs, traces, logs bool) *testEnv {
 	t.Helper()
+	return startPipelinesOn(t, componenttest.NewNopHost(), modify, hook, nextTraces, nextLogs, traces, logs)
+}
+
+// startPipelinesOn is startPipelinesWith on host.
+func startPipelinesOn(t *testing.T, host component.Host, modify func(*Config), hook func(*webhookReceiver), nextTraces consumer.Traces, nextLogs consumer.Logs, traces, logs bool) *testEnv {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ServerConfig.NetAddr.Endpoint = "localhost:0"
 	if modify != nil {
@@ -91,7 +97,7 @@ func startPipelinesWith(t *testing.T, modify func(*Config), hook func(*webhookRe
 		hook(components[0].(*sharedReceiver).webhookReceiver)
 	}
 	for _, c := range components {
-		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))
+		require.NoError(t, c.Start(context.Background(), host))
 		t.Cleanup(func() { require.NoError(t, c.Shutdown(context.Background())) })
 	}
 	env.rcv = components[0].(*sharedReceiver).webhookReceiver
