@@ -210,7 +210,8 @@ const (
 	maxMessageBytes = 2 << 10
 )
 
-// cutText is s, or a copy of its first n bytes.
+// cutText is s, or a copy of its first n bytes (less a rune cut in two)
+// followed by "…".
 func cutText(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -343,7 +344,7 @@ func (c *consoleLog) headers(h http.Header) console.Headers {
 		}
 		if len(kv.Name)+len(kv.Value) > budget {
 			// A copy, so that the ring does not keep the whole value.
-			kv.Value = strings.Clone(kv.Value[:budget-len(kv.Name)]) + "…"
+			kv.Value = cutText(kv.Value, budget-len(kv.Name))
 		}
 		budget -= len(kv.Name) + len(kv.Value)
 	}
