@@ -94,15 +94,16 @@ func storageClient(ctx context.Context, host component.Host, id, exporterID comp
 
 // deliver sends body through the Manager, which keeps it when the first
 // attempt fails. The body is lent: recycle takes it back once neither the
-// Manager nor the transport reads it.
-func (e *webhookExporter) deliver(ctx context.Context, body []byte, recycle func([]byte), items int) error {
+// Manager nor the transport reads it. It has no error: a delivery is
+// delivered or kept, never handed back to the queue.
+func (e *webhookExporter) deliver(ctx context.Context, body []byte, recycle func([]byte), items int) {
 	shared := newSharedBody(body, recycle)
 	defer shared.release()
 	req := func() delivery.Request {
 		id := signature.DeliveryID(body)
 		return delivery.Request{Body: body, ContentType: e.contentType, WebhookID: id, Items: items, Headers: e.requestHeaders(id)}
 	}
-	return e.delivery.Deliver(ctx, req, func(ctx context.Context) delivery.Result {
+	e.delivery.Deliver(ctx, req, func(ctx context.Context) delivery.Result {
 		return e.attempt(ctx, shared)
 	})
 }

@@ -111,7 +111,8 @@ func (e *webhookExporter) sendBody(ctx context.Context, body []byte, recycle fun
 		return nil
 	}
 	if e.delivery != nil {
-		return e.deliver(ctx, body, recycle, items)
+		e.deliver(ctx, body, recycle, items)
+		return nil
 	}
 	return e.send(ctx, body, recycle)
 }

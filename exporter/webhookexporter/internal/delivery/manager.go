@@ -156,15 +156,15 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 
 // Deliver makes the first attempt of a delivery with send; req, called
 // only when the delivery is kept, describes it, its Body being what send
-// sent. It returns nil once the delivery is delivered or kept (stored
-// before Deliver returns, or held in memory while the store refuses
-// writes): it never hands a delivery back to the sending queue. A
+// sent. It returns once the delivery is delivered or kept (stored before
+// Deliver returns, or held in memory while the store refuses writes): it
+// never hands a delivery back to the sending queue, so it has no error. A
 // disabled endpoint turns req into a dead letter without an attempt; an
 // open circuit schedules it without one.
-func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(context.Context) Result) error {
+func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(context.Context) Result) {
 	if m.disabled.Load() {
 		m.keep(ctx, req, func(r *Record, _ time.Time) { m.kill(r, reasonDisabled) })
-		return nil
+		return
 	}
 	probe := false
 	if !m.breaker.closed() {
@@ -174,7 +174,7 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		m.mu.Unlock()
 		if !ok {
 			m.keep(ctx, req, func(r *Record, now time.Time) { m.reschedule(r, now) })
-			return nil
+			return
 		}
 	}
 	if err := m.limiter.wait(ctx); err != nil {
@@ -185,7 +185,7 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 		// limit held the delivery back: it is kept, due now, not handed
 		// back to a queue that would drop it.
 		m.keep(context.WithoutCancel(ctx), req, func(r *Record, now time.Time) { m.reschedule(r, now) })
-		return nil
+		return
 	}
 	at := m.set.Clock.Now()
 	res := send(ctx)
@@ -199,11 +199,10 @@ func (m *Manager) Deliver(ctx context.Context, req func() Request, send func(con
 			m.signal()
 		}
 		m.set.Observer.Outcome(ctx, OutcomeDelivered, 1)
-		return nil
+		return
 	}
 	// An attempt cut short by the end of ctx is kept all the same.
 	m.keep(context.WithoutCancel(ctx), req, func(r *Record, _ time.Time) { m.record(ctx, r, res, at, took) })
-	return nil
 }
 
 // keep makes a record of the request, lets decide set its state, stores it
